@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole loop on the embedded default (a private cluster under ./.autopilot/).
+# Works alone on a fresh Debian 12 machine as root: it does all the set-up itself.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$AUTOPILOT_ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "set-up (packages, build, extension)"
+scripts/setup.sh
+
+step "start the embedded PostgreSQL cluster"
+scripts/pg-local.sh start
+eval "$(scripts/pg-local.sh env)"
+
+step "create the extension"
+psql -X -v ON_ERROR_STOP=1 -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS autopilot CASCADE"
+psql -X -v ON_ERROR_STOP=1 -c "SELECT autopilot.version()"
+
+printf '\nDone. The cluster keeps running: eval "$(scripts/pg-local.sh env)" && psql; scripts/pg-local.sh stop ends it.\n'
