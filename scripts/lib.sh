@@ -44,3 +44,26 @@ make_pg_dir() {
 tcp_port_in_use() {
     ss -ltnH "( sport = :$1 )" 2>/dev/null | grep -q .
 }
+
+# A private copy of the PostgreSQL installation with this checkout's extension installed into it
+# (like PostgreSQL's own `make check`): tests never depend on, or disturb, what is installed
+# system-wide, and several checkouts can test side by side. PostgreSQL finds its share and lib
+# directories relative to its binaries, so the copy is self-contained. Prints the bin directory.
+make_test_install() {
+    local build_dir=$1 dest=$1/tmp_install
+    local sys_bindir sys_sharedir sys_pkglibdir
+    sys_bindir=$(pg_config --bindir)
+    sys_sharedir=$(pg_config --sharedir)
+    sys_pkglibdir=$(pg_config --pkglibdir)
+    if [ ! -f "$dest/.complete" ]; then
+        rm -rf "$dest"
+        mkdir -p "$dest$(dirname "$sys_sharedir")" "$dest$(dirname "$(dirname "$sys_bindir")")"
+        cp -a "$(dirname "$sys_bindir")" "$dest$(dirname "$(dirname "$sys_bindir")")/"
+        cp -a "$sys_sharedir" "$dest$(dirname "$sys_sharedir")/"
+        [ -d "$dest$sys_pkglibdir" ] || die "unexpected PostgreSQL layout: $sys_pkglibdir is not under $(dirname "$sys_bindir")"
+        touch "$dest/.complete"
+    fi
+    (cd "$AUTOPILOT_ROOT" && make -s -f Makefile.pgxs install DESTDIR="$dest" >/dev/null) \
+        || die "installing the extension into $dest failed"
+    echo "$dest$sys_bindir"
+}

@@ -8,6 +8,9 @@ cd "$AUTOPILOT_ROOT"
 
 "$AUTOPILOT_ROOT/scripts/setup.sh"
 BUILD_DIR=${AUTOPILOT_BUILD_DIR:-$AUTOPILOT_ROOT/build}
+# Tests run this checkout's extension from a private installation under the build directory.
+PG_BINDIR=$(make_test_install "$BUILD_DIR")
+export PG_BINDIR
 
 # A port of our own, held by a lock for the whole run, so parallel runs never share a cluster.
 port=""
