@@ -33,8 +33,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     is_root || die "missing Debian packages (run scripts/setup.sh as root): ${missing[*]}"
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/autopilot-apt.log 2>&1 \
+    apt-get update -qq -o DPkg::Lock::Timeout=600
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >/tmp/autopilot-apt.log 2>&1 \
         || { tail -n 30 /tmp/autopilot-apt.log >&2; die "apt-get install failed (log: /tmp/autopilot-apt.log)"; }
 fi
 
