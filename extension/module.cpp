@@ -23,9 +23,6 @@ PG_FUNCTION_INFO_V1(autopilot_boundary_selftest);
 
 namespace autopilot {
 
-// Weak default so the module links before any concern exists; concerns provide the real one.
-__attribute__((weak)) void init_concerns() {}
-
 namespace {
 
 // Counts live instances, so a test can prove C++ destructors ran when a PostgreSQL error was
@@ -43,7 +40,7 @@ struct LiveGuard {
 
 void _PG_init(void)
 {
-    autopilot::init_concerns();
+    // One line per concern (see module.hpp).
 }
 
 Datum autopilot_version(PG_FUNCTION_ARGS)

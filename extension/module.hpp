@@ -3,8 +3,8 @@
 
 namespace autopilot {
 
-// Each concern registers its GUCs and hooks here; called once from _PG_init.
-// Concerns that need shared memory check process_shared_preload_libraries_in_progress themselves.
-void init_concerns();
+// Each concern registers its GUCs and hooks in its own init function, declared here and called
+// once from _PG_init (extension/module.cpp), one line each. Concerns that need shared memory check
+// process_shared_preload_libraries_in_progress themselves.
 
 }  // namespace autopilot
