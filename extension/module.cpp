@@ -41,6 +41,7 @@ struct LiveGuard {
 void _PG_init(void)
 {
     // One line per concern (see module.hpp).
+    autopilot::capture_init();
 }
 
 Datum autopilot_version(PG_FUNCTION_ARGS)

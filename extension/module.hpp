@@ -7,4 +7,6 @@ namespace autopilot {
 // once from _PG_init (extension/module.cpp), one line each. Concerns that need shared memory check
 // process_shared_preload_libraries_in_progress themselves.
 
+void capture_init();  // capture.cpp: GUCs; with the preload, shared memory and executor hooks
+
 }  // namespace autopilot

@@ -14,3 +14,105 @@ CREATE FUNCTION @extschema@.boundary_selftest(kind text) RETURNS text
 
 REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.boundary_selftest(text) FROM PUBLIC;
+
+-- ===== capture =======================================================================
+-- Sampled statements recorded by the executor hooks (needs the preload; see docs/capture.md).
+CREATE FUNCTION @extschema@.capture_drain(max_samples int DEFAULT NULL)
+    RETURNS TABLE (queryid bigint, dbid oid, userid oid, captured_at timestamptz,
+                   total_ms float8, planning_ms float8, rows bigint,
+                   status text, sqlstate text, nested_level int,
+                   query text, params text[], plan jsonb, predicates jsonb,
+                   truncated boolean)
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_capture_drain';
+
+CREATE FUNCTION @extschema@.capture_status_info(
+        OUT capture boolean, OUT sample_rate float8,
+        OUT capacity_bytes bigint, OUT used_bytes bigint, OUT samples bigint,
+        OUT sampled bigint, OUT dropped bigint, OUT drained bigint,
+        OUT truncated bigint, OUT failed bigint, OUT max_sample_bytes bigint)
+    RETURNS record
+    LANGUAGE c VOLATILE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'autopilot_capture_status_info';
+
+CREATE VIEW @extschema@.capture_status AS
+    SELECT * FROM @extschema@.capture_status_info();
+
+CREATE FUNCTION @extschema@.capture_reset() RETURNS void
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_capture_reset';
+
+REVOKE ALL ON FUNCTION @extschema@.capture_drain(int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.capture_status_info() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.capture_reset() FROM PUBLIC;
+REVOKE ALL ON @extschema@.capture_status FROM PUBLIC;
+
+-- ===== samples =======================================================================
+-- The drained samples the daemon keeps (fingerprint: libpg_query's, filled by the daemon).
+CREATE TABLE @extschema@.samples (
+    id bigserial PRIMARY KEY,
+    fingerprint text,
+    queryid bigint NOT NULL,
+    dbid oid NOT NULL,
+    userid oid NOT NULL,
+    captured_at timestamptz NOT NULL,
+    total_ms float8 NOT NULL,
+    planning_ms float8 NOT NULL,
+    rows bigint NOT NULL,
+    status text NOT NULL CHECK (status IN ('ok', 'error', 'timeout', 'cancelled')),
+    sqlstate text,
+    nested_level int NOT NULL,
+    query text NOT NULL,
+    params text[],
+    plan jsonb,
+    predicates jsonb NOT NULL DEFAULT '[]',
+    truncated boolean NOT NULL DEFAULT false
+);
+CREATE INDEX samples_queryid_idx ON @extschema@.samples (queryid, captured_at);
+CREATE INDEX samples_captured_at_idx ON @extschema@.samples (captured_at);
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.samples', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.samples_id_seq', '');
+
+-- Drains the ring into autopilot.samples in one statement; returns the number of samples stored.
+CREATE FUNCTION @extschema@.capture_collect(max_samples int DEFAULT NULL) RETURNS bigint
+    LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    BEGIN ATOMIC
+        WITH stored AS (
+            INSERT INTO @extschema@.samples (queryid, dbid, userid, captured_at, total_ms, planning_ms,
+                                             rows, status, sqlstate, nested_level, query, params,
+                                             plan, predicates, truncated)
+            SELECT d.queryid, d.dbid, d.userid, d.captured_at, d.total_ms, d.planning_ms, d.rows,
+                   d.status, d.sqlstate, d.nested_level, d.query, d.params, d.plan, d.predicates,
+                   d.truncated
+              FROM @extschema@.capture_drain(max_samples) AS d
+            RETURNING 1)
+        SELECT count(*) FROM stored;
+    END;
+
+-- Retention: deletes samples older than keep, then the oldest beyond max_rows; returns how many.
+CREATE FUNCTION @extschema@.samples_prune(keep interval DEFAULT '7 days', max_rows bigint DEFAULT 1000000)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    old_rows bigint;
+    extra_rows bigint;
+BEGIN
+    IF keep IS NULL OR max_rows IS NULL OR max_rows < 0 THEN
+        RAISE EXCEPTION 'keep and max_rows must be given, max_rows not negative'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    DELETE FROM @extschema@.samples WHERE captured_at < now() - keep;
+    GET DIAGNOSTICS old_rows = ROW_COUNT;
+    DELETE FROM @extschema@.samples
+     WHERE id <= (SELECT id FROM @extschema@.samples ORDER BY id DESC OFFSET max_rows LIMIT 1);
+    GET DIAGNOSTICS extra_rows = ROW_COUNT;
+    RETURN old_rows + extra_rows;
+END
+$$;
+
+REVOKE ALL ON @extschema@.samples FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.capture_collect(int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.samples_prune(interval, bigint) FROM PUBLIC;
