@@ -130,6 +130,16 @@ Limits limits() noexcept
             std::min<size_t>(max_plan_bytes, budget / 2), std::min<size_t>(max_plan_bytes, budget / 4)};
 }
 
+// The limits when a sample is written: never beyond the buffers reserved at its start (a setting
+// may have grown since).
+Limits record_limits() noexcept
+{
+    Limits l = limits();
+    l.plan = std::min(l.plan, scratch_size);
+    l.predicates = std::min(l.predicates, scratch_size);
+    return l;
+}
+
 Size shared_size()
 {
     return add_size(offsetof(CaptureShared, data), static_cast<Size>(buffer_size_kb) * 1024);
@@ -386,7 +396,7 @@ std::string_view fit_plan(std::string_view plan, size_t limit, bool *truncated) 
         return plan;
     *truncated = true;
     for (int depth = plan_depth(plan) - 1; depth >= 0; depth--) {
-        const size_t n = prune_plans(plan, depth, scratch_plan);
+        const size_t n = prune_plans(plan, depth, scratch_plan, limit);
         if (n <= limit)
             return {scratch_plan, n};
     }
@@ -400,7 +410,7 @@ void record_finished(ActiveSample *s)
     const double total_ms = query->totaltime->total * 1000.0;
     if (total_ms < min_duration_ms)
         return;
-    const Limits l = limits();
+    const Limits l = record_limits();
     SampleFixed fixed = fixed_part(s, total_ms);
     bool truncated = false;
 
@@ -430,13 +440,14 @@ void record_finished(ActiveSample *s)
 }
 
 // statement_timeout and a cancel both raise 57014. A fired timeout is inactive with its deadline in
-// the past; one still pending (or none) means someone cancelled.
-bool statement_timeout_fired(const ActiveSample *s) noexcept
+// the past; one still pending (or none) means someone cancelled. (The timer is armed for each
+// statement before it is planned, so its deadline may even precede ExecutorStart.)
+bool statement_timeout_fired() noexcept
 {
     if (StatementTimeout <= 0 || get_timeout_active(STATEMENT_TIMEOUT))
         return false;
     const TimestampTz deadline = get_timeout_finish_time(STATEMENT_TIMEOUT);
-    return deadline != 0 && deadline <= GetCurrentTimestamp() && deadline >= s->captured_at;
+    return deadline != 0 && deadline <= GetCurrentTimestamp();
 }
 
 // Called from PG_CATCH with the error still current: reads memory, allocates nothing, never raises.
@@ -448,12 +459,12 @@ void record_failed(ActiveSample *s) noexcept
     const double total_ms = INSTR_TIME_GET_MILLISEC(elapsed);
     if (total_ms < min_duration_ms || scratch_size == 0)
         return;
-    const Limits l = limits();
+    const Limits l = record_limits();
     SampleFixed fixed = fixed_part(s, total_ms);
     const int code = geterrcode();
     fixed.sqlstate = code;
     fixed.status = code != ERRCODE_QUERY_CANCELED ? SampleStatus::error
-                   : statement_timeout_fired(s)   ? SampleStatus::timeout
+                   : statement_timeout_fired()    ? SampleStatus::timeout
                                                   : SampleStatus::cancelled;
     bool truncated = false;
     SampleTexts texts;

@@ -192,10 +192,14 @@ size_t compact_json(std::string_view in, char *out) noexcept
 
 namespace {
 
-// Recursive descent over compact JSON. With out == nullptr it only measures the plan depth.
+// Recursive descent over compact JSON. With out == nullptr it only measures the plan depth; otherwise
+// it writes at most `capacity` bytes and counts the rest, so the caller learns the full length.
 class PlanWalker {
 public:
-    PlanWalker(std::string_view in, int max_depth, char *out) noexcept : in_(in), out_(out), max_(max_depth) {}
+    PlanWalker(std::string_view in, int max_depth, char *out, size_t capacity) noexcept
+        : in_(in), out_(out), cap_(capacity), max_(max_depth)
+    {
+    }
 
     void value(int depth)
     {
@@ -223,8 +227,11 @@ public:
 private:
     void emit(char c) noexcept
     {
-        if (out_)
-            out_[o_++] = c;
+        if (!out_)
+            return;
+        if (o_ < cap_)
+            out_[o_] = c;
+        o_++;
     }
 
     // Returns the key's text without quotes.
@@ -328,6 +335,7 @@ private:
 
     std::string_view in_;
     char *out_;
+    size_t cap_;
     int max_;
     size_t i_ = 0;
     size_t o_ = 0;
@@ -338,14 +346,14 @@ private:
 
 int plan_depth(std::string_view plan) noexcept
 {
-    PlanWalker w(plan, 0, nullptr);
+    PlanWalker w(plan, 0, nullptr, 0);
     w.value(0);
     return w.deepest();
 }
 
-size_t prune_plans(std::string_view plan, int max_depth, char *out) noexcept
+size_t prune_plans(std::string_view plan, int max_depth, char *out, size_t capacity) noexcept
 {
-    PlanWalker w(plan, max_depth, out);
+    PlanWalker w(plan, max_depth, out, capacity);
     w.value(0);
     return w.written();
 }

@@ -65,8 +65,9 @@ size_t compact_json(std::string_view in, char *out) noexcept;
 // The depth of the deepest node of an EXPLAIN plan object (0 = the root has no "Plans").
 int plan_depth(std::string_view plan) noexcept;
 
-// Copies a compact EXPLAIN plan object to `out` (in.size() bytes) without the "Plans" of nodes at
-// depth `max_depth` (0 keeps the root alone). Returns the new length.
-size_t prune_plans(std::string_view plan, int max_depth, char *out) noexcept;
+// Copies a compact EXPLAIN plan object to `out` without the "Plans" of nodes at depth `max_depth`
+// (0 keeps the root alone). Writes at most `capacity` bytes; returns the full pruned length (the
+// copy is complete only when that is <= capacity).
+size_t prune_plans(std::string_view plan, int max_depth, char *out, size_t capacity) noexcept;
 
 }  // namespace autopilot

@@ -197,8 +197,6 @@ void classify(Walk &w, PlanState *ps, Node *clause, PlanState *scan)
         const bool lvar = resolve_column(ps, l, w.estate, &lc);
         const bool rvar = resolve_column(ps, r, w.estate, &rc);
         if (lvar && rvar) {
-            if (lc.relid == rc.relid && lc.attnum == rc.attnum)
-                return;
             char *name = get_opname(op->opno);
             add(w, lc, "join", name, nullptr);
             add(w, rc, "join", name, nullptr);

@@ -102,11 +102,11 @@ TEST_CASE("pruning a plan removes its deepest levels and keeps valid JSON")
                              "[{\"Node Type\":\"X\"}]},{\"Node Type\":\"Hash\"}],\"Total Cost\":1}";
     CHECK(plan_depth(plan) == 2);
     std::string out(plan.size(), '\0');
-    size_t n = prune_plans(plan, 1, out.data());
+    size_t n = prune_plans(plan, 1, out.data(), out.size());
     CHECK(out.substr(0, n) ==
           "{\"Node Type\":\"Hash Join\",\"Plans\":[{\"Node Type\":\"Seq Scan\"},{\"Node Type\":\"Hash\"}],"
           "\"Total Cost\":1}");
-    n = prune_plans(plan, 0, out.data());
+    n = prune_plans(plan, 0, out.data(), out.size());
     CHECK(out.substr(0, n) == "{\"Node Type\":\"Hash Join\",\"Total Cost\":1}");
 }
 
@@ -114,6 +114,16 @@ TEST_CASE("pruning keeps a plan whose first key is Plans well-formed")
 {
     const std::string plan = "{\"Plans\":[{\"Node Type\":\"A\"}],\"Node Type\":\"B\"}";
     std::string out(plan.size(), '\0');
-    const size_t n = prune_plans(plan, 0, out.data());
+    const size_t n = prune_plans(plan, 0, out.data(), out.size());
     CHECK(out.substr(0, n) == "{\"Node Type\":\"B\"}");
+}
+
+TEST_CASE("pruning never writes past the output capacity and reports the full length")
+{
+    const std::string plan = "{\"Node Type\":\"A\",\"Plans\":[{\"Node Type\":\"B\"}]}";
+    std::string out(8, '#');
+    out.append("GUARD");
+    const size_t n = prune_plans(plan, 1, out.data(), 8);
+    CHECK(n == plan.size());
+    CHECK(out.substr(8) == "GUARD");
 }
