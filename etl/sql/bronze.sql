@@ -11,11 +11,12 @@ CREATE SCHEMA IF NOT EXISTS bronze;
 COMMENT ON SCHEMA bronze IS 'raw landing zone of the warehouse: text columns as delivered, duplicates and dirt included';
 
 -- One row per load. Readers (the ETL) take only rows whose batch is 'complete': a load that
--- failed or is still running is never mistaken for data.
+-- failed or is still running is never mistaken for data. A fresh (non-append) generate empties
+-- bronze and marks the earlier batches 'replaced'; batch ids keep increasing.
 CREATE TABLE IF NOT EXISTS bronze.load_batches (
     batch_id          bigint PRIMARY KEY,
     kind              text NOT NULL CHECK (kind IN ('initial', 'append')),
-    status            text NOT NULL CHECK (status IN ('loading', 'complete', 'failed')),
+    status            text NOT NULL CHECK (status IN ('loading', 'complete', 'failed', 'replaced')),
     seed              bigint NOT NULL,
     scale             double precision NOT NULL,
     first_day         date NOT NULL,          -- business days this batch covers (landing days)
