@@ -18,4 +18,7 @@ step "create the extension"
 psql -X -v ON_ERROR_STOP=1 -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS autopilot CASCADE"
 psql -X -v ON_ERROR_STOP=1 -c "SELECT autopilot.version()"
 
+step "generate the warehouse's raw data into bronze (scale ${SCALE:-0.1}; SCALE=1 for the full 7.6M rows)"
+"$AUTOPILOT_ROOT/build/autopilot-etl" generate --scale "${SCALE:-0.1}" --seed "${SEED:-42}"
+
 printf '\nDone. The cluster keeps running: eval "$(scripts/pg-local.sh env)" && psql; scripts/pg-local.sh stop ends it.\n'
