@@ -112,7 +112,7 @@ FileCopySink::~FileCopySink()
 
 void FileCopySink::begin(const std::string &table, const std::string &)
 {
-    const std::string path = dir_ + "/" + table + ".copy";
+    const std::string path = dir_ + "/" + table + "." + std::to_string(part_) + ".copy";
     f_ = std::fopen(path.c_str(), "ab");
     if (!f_)
         throw std::runtime_error("could not open " + path + " for writing");

@@ -51,10 +51,11 @@ private:
     std::string table_;
 };
 
-// Writes COPY text to DIR/<table>.copy (appending), for loading elsewhere or benchmarking.
+// Writes COPY text to DIR/<table>.<part>.copy (appending), for loading elsewhere or benchmarking.
+// Each sink (thread) writes its own part files, so parallel writers never interleave.
 class FileCopySink : public CopySink {
 public:
-    explicit FileCopySink(std::string dir) : dir_(std::move(dir)) {}
+    FileCopySink(std::string dir, int part) : dir_(std::move(dir)), part_(part) {}
     ~FileCopySink() override;
     void begin(const std::string &table, const std::string &columns) override;
     void write(const std::string &data) override;
@@ -62,6 +63,7 @@ public:
 
 private:
     std::string dir_;
+    int part_;
     FILE *f_ = nullptr;
 };
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli.hpp"
+#include "copy_buffer.hpp"
 #include "orders.hpp"
 #include "rng.hpp"
 #include "timefmt.hpp"
@@ -184,4 +185,27 @@ TEST_CASE("the option parser rejects unknown options and accepts --name=value", 
     CHECK(o.has("--append"));
     CHECK(o.conninfo() == "dbname=x");
     CHECK_THROWS_AS(parse_options(specs, {"-s", "abc"}).get_double("--scale"), UsageError);
+}
+
+namespace {
+struct StringSink : CopySink {
+    std::string table, data;
+    int ends = 0;
+    void begin(const std::string &t, const std::string &) override { table = t; }
+    void write(const std::string &d) override { data += d; }
+    void end() override { ++ends; }
+};
+}  // namespace
+
+TEST_CASE("COPY text escapes tabs, newlines and backslashes and writes NULL as \\N", "[generator]")
+{
+    StringSink sink;
+    RowWriter w(sink, "bronze.t", "a, b");
+    w.text("a\tb\nc\\d").null().money(799500).integer(-3);
+    w.finish(static_cast<LocalTs>(days_from_civil(2025, 1, 1)) * 86400 + 300, 7);
+    w.close();
+    CHECK(sink.table == "bronze.t");
+    CHECK(sink.ends == 1);
+    CHECK(sink.data == "a\\tb\\nc\\\\d\t\\N\t7995.00\t-3\t2025-01-01 00:05:00+05:30\t7\n");
+    CHECK(w.rows() == 1);
 }
