@@ -42,6 +42,7 @@ void _PG_init(void)
 {
     // One line per concern (see module.hpp).
     autopilot::capture_init();
+    autopilot::hypo_init();
 }
 
 Datum autopilot_version(PG_FUNCTION_ARGS)

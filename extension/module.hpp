@@ -8,5 +8,8 @@ namespace autopilot {
 // process_shared_preload_libraries_in_progress themselves.
 
 void capture_init();  // capture.cpp: GUCs; with the preload, shared memory and executor hooks
+// Hypothetical indexes and what-if: planner, explain, utility and executor hooks (hypo_index.cpp).
+// Installed whether or not the library is preloaded: they are per backend.
+void hypo_init();
 
 }  // namespace autopilot
