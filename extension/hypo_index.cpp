@@ -444,7 +444,27 @@ const HypoIndex *find_in(List *list, Oid oid)
     return nullptr;
 }
 
+void internal_position(void *arg)
+{
+    int pos = geterrposition();
+    if (pos > 0) {
+        errposition(0);
+        internalerrposition(pos);
+        internalerrquery(static_cast<const char *>(arg));
+    }
+}
+
 }  // namespace
+
+void error_position_push(ErrorContextCallback *callback, const char *text)
+{
+    callback->callback = internal_position;
+    callback->arg = const_cast<char *>(text);
+    callback->previous = error_context_stack;
+    error_context_stack = callback;
+}
+
+void error_position_pop(ErrorContextCallback *callback) { error_context_stack = callback->previous; }
 
 void hypo_init()
 {
@@ -462,6 +482,8 @@ void hypo_init()
 
 HypoIndex *hypo_index_build(const char *ddl, const char *prefix, int number)
 {
+    ErrorContextCallback position;
+    error_position_push(&position, ddl);
     List *raw = raw_parser(ddl, RAW_PARSE_DEFAULT);
     if (raw == NIL)
         refuse(ERRCODE_INVALID_PARAMETER_VALUE, "index definition is empty", "Pass one CREATE INDEX statement.");
@@ -633,6 +655,7 @@ HypoIndex *hypo_index_build(const char *ddl, const char *prefix, int number)
     MemoryContextSwitchTo(old);
     table_close(rel, NoLock);  // keep the lock until the end of the transaction, as DDL would
     idx->oid = allocate_fake_oid();
+    error_position_pop(&position);
     return idx;
 }
 

@@ -81,6 +81,11 @@ const HypoIndex *hypo_lookup_oid(Oid oid);
 int hypo_scope_enter();
 void hypo_scope_leave(int saved);
 
+// While installed, errors with a position (syntax errors, unknown relations) point into `text`
+// as an internal query instead of into the calling statement. Pop with error_context_pop().
+void error_position_push(ErrorContextCallback *callback, const char *text);
+void error_position_pop(ErrorContextCallback *callback);
+
 // Size estimate with the table's current statistics.
 IndexSizeEstimate hypo_estimate(const HypoIndex *index, double reltuples, double relpages);
 IndexSizeEstimate hypo_estimate_now(const HypoIndex *index);

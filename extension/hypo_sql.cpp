@@ -279,7 +279,7 @@ Datum autopilot_hypo_size(PG_FUNCTION_ARGS)
     });
 }
 
-// autopilot.hypo_estimate(ddl text) RETURNS TABLE (bytes bigint, pages bigint, tree_height int, tuples float8)
+// autopilot.hypo_estimate(ddl text) RETURNS TABLE (bytes bigint, pages bigint, tree_height int)
 Datum autopilot_hypo_estimate(PG_FUNCTION_ARGS)
 {
     return sql_entry("hypo_estimate", [&]() -> Datum {
@@ -291,9 +291,9 @@ Datum autopilot_hypo_estimate(PG_FUNCTION_ARGS)
             auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
             HypoIndex *idx = hypo_index_build(ddl, "estimate", 0);
             IndexSizeEstimate est = hypo_estimate_now(idx);
-            Datum values[4] = {Int64GetDatum(static_cast<int64>(est.pages) * BLCKSZ), Int64GetDatum(static_cast<int64>(est.pages)),
-                               Int32GetDatum(est.tree_height), Float8GetDatum(0)};
-            bool nulls[4] = {false, false, est.tree_height < 0, true};
+            Datum values[3] = {Int64GetDatum(static_cast<int64>(est.pages) * BLCKSZ), Int64GetDatum(static_cast<int64>(est.pages)),
+                               Int32GetDatum(est.tree_height)};
+            bool nulls[3] = {false, false, est.tree_height < 0};
             tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
             hypo_index_free(idx);
             return Datum(0);

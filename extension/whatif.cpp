@@ -50,6 +50,8 @@ char *real_index_name(Oid oid)
 
 Query *whatif_prepare(const char *query_text)
 {
+    ErrorContextCallback position;
+    error_position_push(&position, query_text);
     List *raw = raw_parser(query_text, RAW_PARSE_DEFAULT);
     if (raw == NIL)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("query is empty")));
@@ -83,6 +85,7 @@ Query *whatif_prepare(const char *query_text)
     if (!chosen)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("the statement is rewritten into nothing to plan")));
     // Planning alone checks no privileges; EXPLAIN would (executor start): check them here.
+    error_position_pop(&position);
     ExecCheckRTPerms(chosen->rtable, true);
     return chosen;
 }

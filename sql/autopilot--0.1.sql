@@ -142,7 +142,7 @@ CREATE FUNCTION @extschema@.hypo_size(id int) RETURNS bigint
 
 -- The size model for a CREATE INDEX statement without registering anything (the advisor's budget).
 CREATE FUNCTION @extschema@.hypo_estimate(ddl text, OUT bytes bigint, OUT pages bigint,
-                                          OUT tree_height int, OUT tuples float8) RETURNS SETOF record
+                                          OUT tree_height int) RETURNS SETOF record
     LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
     AS 'MODULE_PATHNAME', 'autopilot_hypo_estimate';
 
