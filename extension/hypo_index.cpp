@@ -25,6 +25,7 @@ extern "C" {
 #include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_statistic.h"
+#include "catalog/pg_statistic_ext_data.h"
 #include "commands/defrem.h"
 #include "commands/explain.h"
 #include "commands/tablespace.h"
@@ -39,6 +40,7 @@ extern "C" {
 #include "parser/parse_utilcmd.h"
 #include "parser/parser.h"
 #include "rewrite/rewriteManip.h"
+#include "statistics/statistics.h"
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
@@ -133,20 +135,17 @@ void check_immutable(Expr *expr, const char *what)
                         errmsg("functions in index %s must be marked IMMUTABLE", what)));
 }
 
-// Width of an expression column: a function of one column (lower(name)) is about that column's
-// width; anything else, the type's typical width.
-double expression_width(Oid relid, Node *expr)
+// The one table column an expression reads (lower(name) reads name), or 0. Such an expression has
+// about that column's NULLs and at most its distinct values, and, for a result of the same kind
+// (string from string), about its width.
+AttrNumber single_column(Node *expr)
 {
     List *vars = pull_var_clause(expr, 0);
-    double width = 0;
-    if (list_length(vars) == 1) {
-        Var *v = static_cast<Var *>(linitial(vars));
-        if (v->varattno > 0 && type_is_collatable(exprType(expr)) == type_is_collatable(v->vartype))
-            width = get_attavgwidth(relid, v->varattno);
-    }
-    if (width <= 0)
-        width = get_typavgwidth(exprType(expr), exprTypmod(expr));
-    return width;
+    AttrNumber attnum = 0;
+    if (list_length(vars) == 1)
+        attnum = static_cast<Var *>(linitial(vars))->varattno;
+    list_free(vars);
+    return attnum > 0 ? attnum : 0;
 }
 
 void fill_layout(ColumnLayout *c, double *stadistinct, Oid relid, AttrNumber attnum, Oid type, Node *expr)
@@ -161,21 +160,58 @@ void fill_layout(ColumnLayout *c, double *stadistinct, Oid relid, AttrNumber att
     c->avg_width = typlen > 0 ? typlen : 0;
     c->null_frac = 0;
     *stadistinct = 0;
-    if (attnum > 0) {
-        HeapTuple tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum), BoolGetDatum(false));
+    AttrNumber source = attnum > 0 ? attnum : single_column(expr);
+    if (source > 0) {
+        HeapTuple tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(source), BoolGetDatum(false));
         if (HeapTupleIsValid(tup)) {
             auto *st = reinterpret_cast<Form_pg_statistic>(GETSTRUCT(tup));
-            if (typlen < 0 && st->stawidth > 0)
+            bool same_kind = attnum > 0 || (get_typlen(get_atttype(relid, source)) < 0) == (typlen < 0);
+            if (typlen < 0 && st->stawidth > 0 && same_kind)
                 c->avg_width = st->stawidth;
             c->null_frac = st->stanullfrac;
             *stadistinct = st->stadistinct;
             ReleaseSysCache(tup);
         }
-        if (c->avg_width <= 0)
-            c->avg_width = get_typavgwidth(type, -1);
-    } else if (c->avg_width <= 0) {
-        c->avg_width = expression_width(relid, expr);
     }
+    if (c->avg_width <= 0)
+        c->avg_width = attnum > 0 ? get_typavgwidth(type, -1) : get_typavgwidth(exprType(expr), exprTypmod(expr));
+}
+
+// Distinct key combinations of a multi-column index from extended statistics (CREATE STATISTICS
+// ... (ndistinct)), the one source that knows correlated columns; 0 when there are none.
+double extended_ndistinct(Relation rel, const HypoIndex *idx)
+{
+    if (idx->nkeycolumns < 2)
+        return 0;
+    for (int i = 0; i < idx->nkeycolumns; ++i)
+        if (idx->indexkeys[i] == 0)
+            return 0;
+    List *stats = RelationGetStatExtList(rel);
+    ListCell *lc;
+    foreach (lc, stats) {
+        Oid stxoid = lfirst_oid(lc);
+        HeapTuple tup = SearchSysCache2(STATEXTDATASTXOID, ObjectIdGetDatum(stxoid), BoolGetDatum(false));
+        if (!HeapTupleIsValid(tup))
+            continue;
+        bool isnull;
+        (void) SysCacheGetAttr(STATEXTDATASTXOID, tup, Anum_pg_statistic_ext_data_stxdndistinct, &isnull);
+        ReleaseSysCache(tup);
+        if (isnull)
+            continue;
+        MVNDistinct *nd = statext_ndistinct_load(stxoid, false);
+        for (uint32 k = 0; k < nd->nitems; ++k) {
+            const MVNDistinctItem &item = nd->items[k];
+            if (item.nattributes != idx->nkeycolumns)
+                continue;
+            int found = 0;
+            for (int i = 0; i < idx->nkeycolumns; ++i)
+                for (int j = 0; j < item.nattributes; ++j)
+                    found += item.attributes[j] == idx->indexkeys[i];
+            if (found == idx->nkeycolumns)
+                return item.ndistinct;
+        }
+    }
+    return 0;
 }
 
 // B-tree deduplication needs every key column's opclass to say "equality is image equality"
@@ -648,6 +684,8 @@ HypoIndex *hypo_index_build(const char *ddl, const char *prefix, int number)
     }
     }
 
+    idx->key_ndistinct = extended_ndistinct(rel, idx);
+
     old = MemoryContextSwitchTo(cxt);
     idx->indexprs = static_cast<List *>(copyObjectImpl(exprs));
     idx->indpred = static_cast<List *>(copyObjectImpl(pred));
@@ -760,8 +798,8 @@ IndexSizeEstimate hypo_estimate(const HypoIndex *idx, double reltuples, double r
     reltuples = Max(reltuples, 0.0);
     in.tuples = idx->indpred ? reltuples * idx->pred_selectivity : reltuples;
     in.heap_pages = relpages;
-    double distinct = 1;
-    for (int i = 0; i < idx->nkeycolumns && distinct > 0; ++i) {
+    double distinct = idx->key_ndistinct > 0 ? idx->key_ndistinct : 1;
+    for (int i = 0; i < idx->nkeycolumns && distinct > 0 && idx->key_ndistinct <= 0; ++i) {
         double d = idx->stadistinct[i];
         distinct = d > 0 ? distinct * d : d < 0 ? distinct * -d * reltuples : -1;
     }

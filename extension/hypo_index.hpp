@@ -40,6 +40,8 @@ struct HypoIndex {
     // Inputs of the size model (hypo_size.hpp).
     ColumnLayout *layout;    // ncolumns entries
     double *stadistinct;     // per key column, as in pg_statistic (< 0: fraction of rows, 0: unknown)
+    double key_ndistinct;    // distinct key combinations from extended statistics, 0 if none
+                             // (without them, columns are assumed independent)
     double pred_selectivity; // fraction of rows the partial predicate keeps (1 if not partial)
     bool deduplicate;
     int fillfactor;

@@ -4,12 +4,10 @@
 // (deduplication), pivot tuples on inner pages filled to 70%, tree height from the fan-out.
 #include "hypo_size.hpp"
 
-#ifdef POSTGRES_H
-#error "hypo_size.cpp is pure C++: it must not include PostgreSQL headers"
-#endif
-
 #include <algorithm>
 #include <cmath>
+
+#include "pure.hpp"
 
 namespace autopilot {
 
@@ -31,14 +29,6 @@ double align_to(double off, char typalign)
     return std::ceil(off / a) * a;
 }
 
-bool has_varlena(const ColumnLayout *cols, std::size_t count)
-{
-    for (std::size_t i = 0; i < count; ++i)
-        if (cols[i].typlen < 0)
-            return true;
-    return false;
-}
-
 double any_null_fraction(const ColumnLayout *cols, std::size_t count)
 {
     double none = 1;
@@ -48,22 +38,26 @@ double any_null_fraction(const ColumnLayout *cols, std::size_t count)
 }
 
 // An index tuple's full size (header, data, MAXALIGN padding) for the first `count` columns.
-// Variable-width data is padded by 3.5 bytes on average rather than by rounding the average width.
-double index_tuple_size(const ColumnLayout *cols, std::size_t count, double extra = 0)
+// The average width is rounded up like one tuple: exact for fixed-width and equal-length values,
+// at most 7 bytes pessimistic for strings of varying length.
+double index_tuple_size(const ColumnLayout *cols, std::size_t count)
 {
     double header = kIndexTupleHeader + (kNullBitmapHeader - kIndexTupleHeader) * any_null_fraction(cols, count);
-    double raw = header + tuple_data_width(cols, count) + extra;
-    if (has_varlena(cols, count))
-        return std::max(max_align(header + 1), raw + (kMaxAlign - 1) / 2);
-    return max_align(raw);
+    double raw = header + tuple_data_width(cols, count);
+    bool varying = false;
+    for (std::size_t i = 0; i < count; ++i)
+        varying = varying || cols[i].typlen < 0;
+    // Values of varying length are padded by 3.5 bytes on average; rounding up the average width
+    // is exact for fixed-width and equal-length values.
+    return varying ? std::max(max_align(raw), raw + (kMaxAlign - 1) / 2) : max_align(raw);
 }
 
-// How many bytes of items fit on a page built bottom-up: items are added while the free space is
-// at least `leave_free` (the fillfactor's reserve), so the last item may eat into the reserve.
-double page_capacity(double usable, double reserve_for_high_key, double leave_free, double avg_item)
+// How many items fit on a page built bottom-up (nbtsort.c, _bt_buildadd): another item is added
+// while the free space is at least the fillfactor's reserve and the item, so the last one may eat
+// into the reserve.
+double items_per_page(double usable, double high_key, double leave_free, double item)
 {
-    double cap = usable - reserve_for_high_key - std::max(leave_free, avg_item) + avg_item;
-    return std::max(cap, avg_item);
+    return std::max(1.0, std::floor((usable - high_key - std::max(leave_free, item)) / item) + 1);
 }
 
 IndexSizeEstimate btree_size(const IndexShapeInput &in)
@@ -84,17 +78,20 @@ IndexSizeEstimate btree_size(const IndexShapeInput &in)
     }
 
     const double tuple = index_tuple_size(in.columns, ncols);
-    // Suffix truncation keeps only key columns in pivots (high keys and inner pages).
-    const double pivot = index_tuple_size(in.columns, nkeys) + kItemId;
+    const double distinct = in.distinct_keys > 0 ? std::min(in.distinct_keys, in.tuples) : in.tuples;
+    const double dups = in.tuples / distinct;
+    // Suffix truncation keeps only key columns in pivots (high keys and inner pages), plus a heap
+    // TID when equal keys must be told apart.
+    const double pivot = index_tuple_size(in.columns, nkeys) + (dups >= 2 ? kMaxAlign : 0) + kItemId;
 
     double leaf_bytes;
     double avg_item;
-    const double distinct = in.distinct_keys > 0 ? std::min(in.distinct_keys, in.tuples) : in.tuples;
-    const double dups = in.tuples / distinct;
+    double pack_item = 0;
     if (in.deduplicate && dups > 1.0) {
-        // nbtsort.c caps a posting list at 1/10 of the page (the leaf fillfactor's reserve).
+        // nbtsort.c caps a posting list tuple at 1/10 of the page (the leaf fillfactor's reserve);
+        // its TIDs follow the key, which keeps no TID of its own.
         const double max_posting = std::floor((block * 10 / 100) / kMaxAlign) * kMaxAlign - kItemId;
-        const double per_posting = std::max(2.0, std::floor((max_posting - tuple) / kHeapTid) + 1);
+        const double per_posting = std::max(2.0, std::floor((max_posting - tuple) / kHeapTid));
         auto group_bytes = [&](double n) {
             if (n <= 1)
                 return n * (tuple + kItemId);
@@ -112,13 +109,18 @@ IndexSizeEstimate btree_size(const IndexShapeInput &in)
         leaf_bytes = distinct * per_key;
         const double items_per_key = (1 - frac) * std::ceil(lo / per_posting) + frac * std::ceil((lo + 1) / per_posting);
         avg_item = per_key / std::max(1.0, items_per_key);
+        // Pages of long runs of duplicates hold full posting lists: pack by their size.
+        if (lo >= 2 * per_posting)
+            pack_item = max_align(tuple + per_posting * kHeapTid) + kItemId;
     } else {
         leaf_bytes = in.tuples * (tuple + kItemId);
         avg_item = tuple + kItemId;
     }
 
-    const double leaves = std::max(1.0, std::ceil(leaf_bytes / page_capacity(usable, pivot, leaf_free, avg_item)));
-    const double fanout = std::max(2.0, std::floor(page_capacity(usable, pivot, inner_free, pivot) / pivot));
+    if (pack_item <= 0)
+        pack_item = avg_item;
+    const double leaves = std::max(1.0, std::ceil(leaf_bytes / pack_item / items_per_page(usable, pivot, leaf_free, pack_item)));
+    const double fanout = std::max(2.0, items_per_page(usable, pivot, inner_free, pivot));
     double level = leaves, inner = 0;
     while (level > 1) {
         level = std::ceil(level / fanout);

@@ -15,6 +15,81 @@ CREATE FUNCTION @extschema@.boundary_selftest(kind text) RETURNS text
 REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.boundary_selftest(text) FROM PUBLIC;
 
+-- ===== hypo ==========================================================================
+-- Hypothetical indexes: per backend, never shared, never used by real execution.
+-- Not STRICT: a NULL argument is an error, not a silent NULL.
+CREATE FUNCTION @extschema@.hypo_create(ddl text, OUT id int, OUT name text) RETURNS SETOF record
+    LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_create';
+
+CREATE FUNCTION @extschema@.hypo_list(OUT id int, OUT name text, OUT table_name regclass,
+                                      OUT access_method text, OUT ddl text) RETURNS SETOF record
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_list';
+
+CREATE FUNCTION @extschema@.hypo_drop(id int) RETURNS boolean
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_drop';
+
+CREATE FUNCTION @extschema@.hypo_reset() RETURNS int
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_reset';
+
+CREATE FUNCTION @extschema@.hypo_size(id int) RETURNS bigint
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_size';
+
+-- The size model for a CREATE INDEX statement without registering anything (the advisor's budget).
+CREATE FUNCTION @extschema@.hypo_estimate(ddl text, OUT bytes bigint, OUT pages bigint,
+                                          OUT tree_height int, OUT tuples float8) RETURNS SETOF record
+    LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_estimate';
+
+CREATE FUNCTION @extschema@.hypo_hide(index regclass) RETURNS boolean
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_hide';
+
+CREATE FUNCTION @extschema@.hypo_unhide(index regclass) RETURNS boolean
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_unhide';
+
+CREATE FUNCTION @extschema@.hypo_unhide_all() RETURNS int
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_unhide_all';
+
+CREATE FUNCTION @extschema@.hypo_hidden() RETURNS SETOF regclass
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_hypo_hidden';
+
+REVOKE ALL ON FUNCTION @extschema@.hypo_create(text), @extschema@.hypo_list(), @extschema@.hypo_drop(int),
+    @extschema@.hypo_reset(), @extschema@.hypo_size(int), @extschema@.hypo_estimate(text),
+    @extschema@.hypo_hide(regclass), @extschema@.hypo_unhide(regclass), @extschema@.hypo_unhide_all(),
+    @extschema@.hypo_hidden() FROM PUBLIC;
+
+-- ===== whatif ========================================================================
+-- Plans without executing; see docs/hypothetical-indexes.md and docs/contracts.md ("What-if").
+CREATE FUNCTION @extschema@.whatif(query text, indexes text[] DEFAULT '{}',
+                                   OUT total_cost float8, OUT startup_cost float8, OUT plan_rows float8,
+                                   OUT plan jsonb, OUT indexes_used text[], OUT hypothetical_used int[])
+    RETURNS SETOF record
+    LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
+    AS 'MODULE_PATHNAME', 'autopilot_whatif';
+
+-- Every query planned once per configuration (a JSON array of arrays of 1-based positions into
+-- indexes; NULL: one configuration with all of them). Each DDL and each query is analysed once.
+CREATE FUNCTION @extschema@.whatif_batch(queries text[], indexes text[] DEFAULT '{}',
+                                         configurations jsonb DEFAULT NULL, with_plan boolean DEFAULT false,
+                                         OUT query_no int, OUT config_no int,
+                                         OUT total_cost float8, OUT startup_cost float8, OUT plan_rows float8,
+                                         OUT plan jsonb, OUT indexes_used text[], OUT hypothetical_used int[])
+    RETURNS SETOF record
+    LANGUAGE c VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'autopilot_whatif_batch';
+
+REVOKE ALL ON FUNCTION @extschema@.whatif(text, text[]),
+    @extschema@.whatif_batch(text[], text[], jsonb, boolean) FROM PUBLIC;
+
+-- ===== capture =======================================================================
 -- Sampled statements recorded by the executor hooks (needs the preload; see docs/capture.md).
 CREATE FUNCTION @extschema@.capture_drain(max_samples int DEFAULT NULL)
     RETURNS TABLE (queryid bigint, dbid oid, userid oid, captured_at timestamptz,
@@ -115,79 +190,3 @@ $$;
 REVOKE ALL ON @extschema@.samples FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.capture_collect(int) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.samples_prune(interval, bigint) FROM PUBLIC;
-=======
--- ===== hypo ==========================================================================
--- Hypothetical indexes: per backend, never shared, never used by real execution.
--- Not STRICT: a NULL argument is an error, not a silent NULL.
-CREATE FUNCTION @extschema@.hypo_create(ddl text, OUT id int, OUT name text) RETURNS SETOF record
-    LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_create';
-
-CREATE FUNCTION @extschema@.hypo_list(OUT id int, OUT name text, OUT table_name regclass,
-                                      OUT access_method text, OUT ddl text) RETURNS SETOF record
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_list';
-
-CREATE FUNCTION @extschema@.hypo_drop(id int) RETURNS boolean
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_drop';
-
-CREATE FUNCTION @extschema@.hypo_reset() RETURNS int
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_reset';
-
-CREATE FUNCTION @extschema@.hypo_size(id int) RETURNS bigint
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_size';
-
--- The size model for a CREATE INDEX statement without registering anything (the advisor's budget).
-CREATE FUNCTION @extschema@.hypo_estimate(ddl text, OUT bytes bigint, OUT pages bigint,
-                                          OUT tree_height int) RETURNS SETOF record
-    LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_estimate';
-
-CREATE FUNCTION @extschema@.hypo_hide(index regclass) RETURNS boolean
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_hide';
-
-CREATE FUNCTION @extschema@.hypo_unhide(index regclass) RETURNS boolean
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_unhide';
-
-CREATE FUNCTION @extschema@.hypo_unhide_all() RETURNS int
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_unhide_all';
-
-CREATE FUNCTION @extschema@.hypo_hidden() RETURNS SETOF regclass
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_hypo_hidden';
-
-REVOKE ALL ON FUNCTION @extschema@.hypo_create(text), @extschema@.hypo_list(), @extschema@.hypo_drop(int),
-    @extschema@.hypo_reset(), @extschema@.hypo_size(int), @extschema@.hypo_estimate(text),
-    @extschema@.hypo_hide(regclass), @extschema@.hypo_unhide(regclass), @extschema@.hypo_unhide_all(),
-    @extschema@.hypo_hidden() FROM PUBLIC;
-
--- ===== whatif ========================================================================
--- Plans without executing; see docs/hypothetical-indexes.md and docs/contracts.md ("What-if").
-CREATE FUNCTION @extschema@.whatif(query text, indexes text[] DEFAULT '{}',
-                                   OUT total_cost float8, OUT startup_cost float8, OUT plan_rows float8,
-                                   OUT plan jsonb, OUT indexes_used text[], OUT hypothetical_used int[])
-    RETURNS SETOF record
-    LANGUAGE c VOLATILE PARALLEL UNSAFE ROWS 1
-    AS 'MODULE_PATHNAME', 'autopilot_whatif';
-
--- Every query planned once per configuration (a JSON array of arrays of 1-based positions into
--- indexes; NULL: one configuration with all of them). Each DDL and each query is analysed once.
-CREATE FUNCTION @extschema@.whatif_batch(queries text[], indexes text[] DEFAULT '{}',
-                                         configurations jsonb DEFAULT NULL, with_plan boolean DEFAULT false,
-                                         OUT query_no int, OUT config_no int,
-                                         OUT total_cost float8, OUT startup_cost float8, OUT plan_rows float8,
-                                         OUT plan jsonb, OUT indexes_used text[], OUT hypothetical_used int[])
-    RETURNS SETOF record
-    LANGUAGE c VOLATILE PARALLEL UNSAFE
-    AS 'MODULE_PATHNAME', 'autopilot_whatif_batch';
-
-REVOKE ALL ON FUNCTION @extschema@.whatif(text, text[]),
-    @extschema@.whatif_batch(text[], text[], jsonb, boolean) FROM PUBLIC;
-
--- ===== capture ================================================================
