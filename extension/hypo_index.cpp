@@ -44,6 +44,8 @@ extern "C" {
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -60,7 +62,21 @@ List *registered = NIL;             // HypoIndex *, hypo_create'd
 List *call_indexes = NIL;           // HypoIndex *, of the current what-if call (owned by the caller)
 List *hidden = NIL;                 // Oid, real indexes hidden from the planner
 int next_id = 1;
-Oid next_fake_oid = FirstNormalObjectId - 1;
+
+// What-if DDL cache: the advisor costs the same candidate indexes over and over, and analysing a
+// CREATE INDEX (parser, catalog lookups, statistics) costs as much as planning a small query.
+constexpr int kDdlCacheSize = 256;
+struct DdlCacheEntry {
+    HypoIndex *index;  // nullptr: free slot
+    char *ddl;         // in index->cxt
+    Oid userid;
+    char *search_path; // in index->cxt
+    bool stale;        // its table changed: rebuild on next use
+    bool in_use;       // part of the running call
+    uint64 last_used;
+};
+DdlCacheEntry ddl_cache[kDdlCacheSize];
+uint64 ddl_clock = 0;
 
 int scope_level = -1;   // planner level the current scope started at; -1: no scope
 int planner_level = 0;  // nesting of planner() calls while a scope is active
@@ -80,12 +96,27 @@ MemoryContext get_state_cxt()
 
 bool any_hypothetical() { return registered != NIL || call_indexes != NIL; }
 
+bool cached_oid(Oid oid)
+{
+    for (const DdlCacheEntry &e : ddl_cache)
+        if (e.index && e.index->oid == oid)
+            return true;
+    return false;
+}
+
+void ddl_cache_invalidate(Datum, Oid relid)
+{
+    for (DdlCacheEntry &e : ddl_cache)
+        if (e.index && (relid == InvalidOid || e.index->relid == relid))
+            e.stale = true;
+}
+
+// The highest free OID below FirstNormalObjectId: what-if calls reuse the same few OIDs, whose
+// "no such relation" answers stay in the syscache, so allocating costs no catalog access.
 Oid allocate_fake_oid()
 {
-    for (Oid tries = 0; tries < FirstNormalObjectId - FirstUnpinnedObjectId; ++tries) {
-        Oid candidate = next_fake_oid;
-        next_fake_oid = next_fake_oid <= FirstUnpinnedObjectId ? FirstNormalObjectId - 1 : next_fake_oid - 1;
-        if (hypo_lookup_oid(candidate) || SearchSysCacheExists1(RELOID, ObjectIdGetDatum(candidate)))
+    for (Oid candidate = FirstNormalObjectId - 1; candidate >= FirstUnpinnedObjectId; --candidate) {
+        if (hypo_lookup_oid(candidate) || cached_oid(candidate) || SearchSysCacheExists1(RELOID, ObjectIdGetDatum(candidate)))
             continue;
         return candidate;
     }
@@ -514,6 +545,80 @@ void hypo_init()
     planner_hook = hypo_planner;
     prev_executor_start = ExecutorStart_hook;
     ExecutorStart_hook = hypo_executor_start;
+    CacheRegisterRelcacheCallback(ddl_cache_invalidate, Datum(0));
+}
+
+HypoIndex *hypo_index_for_call(const char *ddl, int position, bool *cached)
+{
+    const char *path = namespace_search_path ? namespace_search_path : "";
+    Oid user = GetUserId();
+    DdlCacheEntry *hit = nullptr, *victim = nullptr;
+    for (DdlCacheEntry &e : ddl_cache) {
+        if (e.index && !e.in_use && e.stale) {
+            hypo_index_free(e.index);
+            e.index = nullptr;
+        }
+        if (e.index && !e.in_use && e.userid == user && strcmp(e.ddl, ddl) == 0 && strcmp(e.search_path, path) == 0)
+            hit = &e;
+        if (!e.index)
+            victim = victim && !victim->index ? victim : &e;
+        else if (!e.in_use && (!victim || (victim->index && e.last_used < victim->last_used)))
+            victim = &e;
+    }
+    if (hit) {
+        // Lock as building would; taking the lock processes pending invalidations, which may
+        // show the table changed since the entry was built.
+        LockRelationOid(hit->index->relid, AccessShareLock);
+        if (hit->stale) {
+            hypo_index_free(hit->index);
+            hit->index = nullptr;
+            victim = hit;
+            hit = nullptr;
+        }
+    }
+    HypoIndex *idx;
+    if (hit) {
+        idx = hit->index;
+        // Same text, same user, but privileges may have changed: check as building would.
+        AclResult acl = pg_class_aclcheck(idx->relid, user, ACL_SELECT);
+        if (acl != ACLCHECK_OK)
+            aclcheck_error(acl, get_relkind_objtype(get_rel_relkind(idx->relid)), get_rel_name(idx->relid));
+    } else {
+        idx = hypo_index_build(ddl, "whatif", position);
+        if (victim) {
+            if (victim->index)
+                hypo_index_free(victim->index);
+            MemoryContextSetParent(idx->cxt, get_state_cxt());
+            victim->index = idx;
+            victim->ddl = MemoryContextStrdup(idx->cxt, ddl);
+            victim->search_path = MemoryContextStrdup(idx->cxt, path);
+            victim->userid = user;
+            victim->stale = false;
+            hit = victim;
+        }
+    }
+    if (hit) {
+        hit->in_use = true;
+        hit->last_used = ++ddl_clock;
+    }
+    *cached = hit != nullptr;
+    idx->position = position;
+    idx->enabled = true;
+    // A generated name says which position of this call it came from.
+    if (hit && strncmp(idx->name, "whatif", 6) == 0) {
+        const char *rest = strchr(idx->name, '_');
+        char name[NAMEDATALEN];
+        snprintf(name, sizeof name, "whatif%d%s", position, rest ? rest : "");
+        strlcpy(idx->name, name, NAMEDATALEN);
+    }
+    return idx;
+}
+
+void hypo_cache_release(HypoIndex *idx)
+{
+    for (DdlCacheEntry &e : ddl_cache)
+        if (e.index == idx)
+            e.in_use = false;
 }
 
 HypoIndex *hypo_index_build(const char *ddl, const char *prefix, int number)

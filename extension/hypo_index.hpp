@@ -63,6 +63,13 @@ List *hypo_registered();  // of HypoIndex *, in creation order; do not modify
 bool hypo_drop(int id);
 void hypo_reset();
 
+// A what-if index for a DDL text: from this backend's cache when the same text was analysed before
+// for the same user and search_path and its table has not changed since (relcache invalidation),
+// else built and cached. *cached says whether the cache owns it (then the caller must not free it
+// and must call hypo_cache_release when done).
+HypoIndex *hypo_index_for_call(const char *ddl, int position, bool *cached);
+void hypo_cache_release(HypoIndex *index);
+
 // Indexes of one what-if call, seen by the planner in addition to the registered ones until
 // hypo_set_call_indexes(NIL). The caller owns them (hypo_index_free).
 void hypo_set_call_indexes(List *indexes);

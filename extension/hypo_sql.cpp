@@ -146,12 +146,12 @@ Datum run_whatif(FunctionCallInfo fcinfo, char **queries, int nqueries, char **d
     InitMaterializedSRF(fcinfo, 0);
     auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     HypoIndex **indexes = static_cast<HypoIndex **>(palloc0(sizeof(HypoIndex *) * (nddls + 1)));
+    bool *cached = static_cast<bool *>(palloc0(sizeof(bool) * (nddls + 1)));
     List *call = NIL;
     PG_TRY();
     {
         for (int i = 0; i < nddls; ++i) {
-            indexes[i] = hypo_index_build(ddls[i], "whatif", i + 1);
-            indexes[i]->position = i + 1;
+            indexes[i] = hypo_index_for_call(ddls[i], i + 1, &cached[i]);
             call = lappend(call, indexes[i]);
             hypo_set_call_indexes(call);  // also makes the next fake OID avoid this one
         }
@@ -197,9 +197,12 @@ Datum run_whatif(FunctionCallInfo fcinfo, char **queries, int nqueries, char **d
     PG_FINALLY();
     {
         hypo_set_call_indexes(NIL);
-        for (int i = 0; i < nddls; ++i)
-            if (indexes[i])
+        for (int i = 0; i < nddls; ++i) {
+            if (indexes[i] && cached[i])
+                hypo_cache_release(indexes[i]);
+            else if (indexes[i])
                 hypo_index_free(indexes[i]);
+        }
     }
     PG_END_TRY();
     return Datum(0);

@@ -24,6 +24,29 @@ namespace autopilot {
 
 namespace {
 
+// The extent of the JSON object that starts at text[start] ('{'): strings and escapes skipped.
+int json_object_end(const char *text, int start)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (int i = start; text[i]; ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\' && text[i + 1])
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{') {
+            ++depth;
+        } else if (c == '}' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return -1;
+}
+
 Jsonb *explain_json(PlannedStmt *stmt, const char *query_text)
 {
     ExplainState *es = NewExplainState();
@@ -32,9 +55,16 @@ Jsonb *explain_json(PlannedStmt *stmt, const char *query_text)
     ExplainBeginOutput(es);
     ExplainOnePlan(stmt, nullptr, es, query_text, nullptr, nullptr, nullptr, nullptr);
     ExplainEndOutput(es);
-    Datum all = DirectFunctionCall1(jsonb_in, CStringGetDatum(es->str->data));
-    Datum first = DirectFunctionCall2(jsonb_array_element, all, Int32GetDatum(0));
-    return DatumGetJsonbP(DirectFunctionCall2(jsonb_object_field, first, CStringGetTextDatum("Plan")));
+    // EXPLAIN writes [{"Plan": {...}, ...}]: cut the "Plan" object out of the text and convert
+    // only that, rather than converting all of it and extracting (two more jsonb rebuilds).
+    const char *data = es->str->data;
+    const char *key = strstr(data, "\"Plan\": {");
+    int begin = key ? static_cast<int>(key - data) + 8 : -1;
+    int end = begin >= 0 ? json_object_end(data, begin) : -1;
+    if (end < 0)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("unexpected EXPLAIN output: no \"Plan\" object")));
+    es->str->data[end] = '\0';
+    return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(data + begin)));
 }
 
 char *real_index_name(Oid oid)

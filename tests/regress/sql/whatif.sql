@@ -82,6 +82,19 @@ FROM autopilot.whatif_batch(ARRAY['SELECT * FROM wi_t WHERE id = 1'], ARRAY['CRE
      autopilot.whatif('SELECT * FROM wi_t WHERE id = 1', ARRAY['CREATE INDEX ON wi_t (id)']) w;
 SELECT count(*) FROM autopilot.whatif_batch(ARRAY['SELECT 1'], '{}', '[]');
 
+-- a DDL analysed once is reused, but not after its table changed, nor under another search_path
+SELECT indexes_used FROM autopilot.whatif('SELECT * FROM wi_t WHERE grp = 1', ARRAY['CREATE INDEX ON wi_t (grp, id)']);
+ALTER TABLE wi_t RENAME COLUMN grp TO grp2;
+SELECT indexes_used FROM autopilot.whatif('SELECT * FROM wi_t WHERE grp2 = 1', ARRAY['CREATE INDEX ON wi_t (grp, id)']);
+ALTER TABLE wi_t RENAME COLUMN grp2 TO grp;
+SELECT indexes_used FROM autopilot.whatif('SELECT * FROM wi_t WHERE grp = 1', ARRAY['CREATE INDEX ON wi_t (grp, id)']);
+CREATE SCHEMA wi_s;
+CREATE TABLE wi_s.wi_t (id int);
+SET search_path = wi_s, public;
+SELECT indexes_used FROM autopilot.whatif('SELECT * FROM wi_t', ARRAY['CREATE INDEX ON wi_t (grp, id)']);
+RESET search_path;
+DROP SCHEMA wi_s CASCADE;
+
 -- privileges: what-if needs what EXPLAIN needs
 CREATE ROLE wi_reader;
 GRANT USAGE ON SCHEMA autopilot TO wi_reader;
