@@ -143,7 +143,10 @@ List *parse_configurations(Jsonb *jb, int nindexes)
 Datum run_whatif(FunctionCallInfo fcinfo, char **queries, int nqueries, char **ddls, int nddls, List *configs,
                  bool all_in_one, bool with_plan, bool batch_columns)
 {
-    InitMaterializedSRF(fcinfo, 0);
+    // In FROM, the executor has built the row type already: rebuilding it from pg_proc costs
+    // as much as a small part of planning.
+    auto *info = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    InitMaterializedSRF(fcinfo, info && IsA(info, ReturnSetInfo) && info->expectedDesc ? MAT_SRF_USE_EXPECTED_DESC : 0);
     auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     HypoIndex **indexes = static_cast<HypoIndex **>(palloc0(sizeof(HypoIndex *) * (nddls + 1)));
     bool *cached = static_cast<bool *>(palloc0(sizeof(bool) * (nddls + 1)));

@@ -1,4 +1,4 @@
--- Data for bench/whatif: two identical tables; bw_real has the index for real (the EXPLAIN
+-- Data for bench/whatif (120k rows): two identical tables; bw_real has the index for real (the EXPLAIN
 -- baseline), bw_hypo gets it hypothetically.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS autopilot CASCADE;
@@ -12,3 +12,4 @@ CREATE TABLE bw_real AS SELECT * FROM bw_hypo;
 CREATE INDEX bw_real_customer_day ON bw_real (customer, day);
 ANALYZE bw_hypo;
 ANALYZE bw_real;
+
