@@ -14,6 +14,17 @@ namespace {
 const ColumnLayout kInt4{4, 4, 'i', false, 0};
 const ColumnLayout kInt8{8, 8, 'd', false, 0};
 
+IndexShapeInput hash_on_int4(double tuples, double distinct = -1)
+{
+    IndexShapeInput in;
+    in.kind = IndexKind::hash;
+    in.columns = &kInt4;
+    in.ncolumns = 1;
+    in.tuples = tuples;
+    in.distinct_keys = distinct;
+    return in;
+}
+
 IndexShapeInput btree(const ColumnLayout *cols, int n, double tuples)
 {
     IndexShapeInput in;
@@ -80,23 +91,12 @@ TEST_CASE("NULLs take no data space")
 
 TEST_CASE("a hash index has PostgreSQL's bucket count for its row estimate")
 {
-    IndexShapeInput in;
-    in.kind = IndexKind::hash;
-    in.columns = &kInt4;
-    in.ncolumns = 1;
-    in.tuples = 120000;
-    CHECK(estimate_index_size(in).pages == 514);  // built: 4210688 bytes = 512 buckets + meta + bitmap
+    CHECK(estimate_index_size(hash_on_int4(120000)).pages == 514);  // built: 4210688 bytes = 512 buckets + meta + bitmap
 }
 
 TEST_CASE("a hash index on few distinct values overflows its buckets")
 {
-    IndexShapeInput in;
-    in.kind = IndexKind::hash;
-    in.columns = &kInt4;
-    in.ncolumns = 1;
-    in.tuples = 120000;
-    in.distinct_keys = 20;
-    CHECK(estimate_index_size(in).pages == Approx(794).epsilon(0.05));  // built: 6504448 bytes
+    CHECK(estimate_index_size(hash_on_int4(120000, 20)).pages == Approx(794).epsilon(0.05));  // built: 6504448 bytes
 }
 
 TEST_CASE("a BRIN index is a metapage, a revmap page and a page of summaries for a small table")
