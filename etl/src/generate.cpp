@@ -276,6 +276,7 @@ GenerateResult generate(const GenerateOptions &opts)
         for (auto &c : conns)
             c->exec("COMMIT");
     } catch (const std::exception &e) {
+        sinks.clear();  // stops their sender threads before the connections are touched again
         for (auto &c : conns)
             c->exec_quietly("ROLLBACK");
         if (db) {

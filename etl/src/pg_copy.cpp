@@ -80,16 +80,70 @@ void PgCopySink::begin(const std::string &table, const std::string &columns)
     ResultGuard r{PQexec(conn_.raw(), sql.c_str())};
     if (PQresultStatus(r.r) != PGRES_COPY_IN)
         throw DbError("COPY into " + table + " failed: " + conn_error(conn_.raw()));
+    done_ = false;
+    error_.clear();
+    queue_.clear();
+    sender_ = std::thread([this] { send_loop(); });
+}
+
+namespace {
+constexpr size_t kQueueDepth = 3;
+}
+
+PgCopySink::~PgCopySink() { stop_sender(); }
+
+void PgCopySink::stop_sender()
+{
+    if (!sender_.joinable())
+        return;
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        done_ = true;
+    }
+    cv_.notify_all();
+    sender_.join();
+}
+
+void PgCopySink::send_loop()
+{
+    for (;;) {
+        std::string data;
+        bool failed;
+        {
+            std::unique_lock<std::mutex> lk(mu_);
+            cv_.wait(lk, [this] { return done_ || !queue_.empty(); });
+            if (queue_.empty())
+                return;  // done and drained
+            data = std::move(queue_.front());
+            queue_.pop_front();
+            failed = !error_.empty();
+        }
+        cv_.notify_all();
+        if (failed)
+            continue;  // keep draining so writers never block on a dead connection
+        if (PQputCopyData(conn_.raw(), data.data(), static_cast<int>(data.size())) != 1) {
+            std::lock_guard<std::mutex> g(mu_);
+            error_ = conn_error(conn_.raw());
+        }
+    }
 }
 
 void PgCopySink::write(const std::string &data)
 {
-    if (PQputCopyData(conn_.raw(), data.data(), static_cast<int>(data.size())) != 1)
-        throw DbError("COPY into " + table_ + " failed: " + conn_error(conn_.raw()));
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return queue_.size() < kQueueDepth || !error_.empty(); });
+    if (!error_.empty())
+        throw DbError("COPY into " + table_ + " failed: " + error_);
+    queue_.push_back(data);
+    lk.unlock();
+    cv_.notify_all();
 }
 
 void PgCopySink::end()
 {
+    stop_sender();
+    if (!error_.empty())
+        throw DbError("COPY into " + table_ + " failed: " + error_);
     if (PQputCopyEnd(conn_.raw(), nullptr) != 1)
         throw DbError("COPY into " + table_ + " failed: " + conn_error(conn_.raw()));
     std::string error;

@@ -4,7 +4,11 @@
 
 #include "copy_buffer.hpp"
 
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -39,16 +43,27 @@ private:
     pg_conn *conn_;
 };
 
+// Sends from its own thread through a short queue, so the server parses one buffer while the
+// generator fills the next (without it the backend idled whenever the generator was descheduled).
 class PgCopySink : public CopySink {
 public:
     explicit PgCopySink(PgConnection &conn) : conn_(conn) {}
+    ~PgCopySink() override;
     void begin(const std::string &table, const std::string &columns) override;
     void write(const std::string &data) override;
     void end() override;
 
 private:
+    void send_loop();
+    void stop_sender();
     PgConnection &conn_;
     std::string table_;
+    std::thread sender_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::string> queue_;
+    bool done_ = false;
+    std::string error_;
 };
 
 // Writes COPY text to DIR/<table>.<part>.copy (appending), for loading elsewhere or benchmarking.
