@@ -27,9 +27,20 @@ start_capture_cluster() {
     q -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS autopilot CASCADE"
 }
 
+# capture_tmp VAR [-d]: a temporary file (directory with -d) in VAR, removed when the test exits.
+capture_tmp_paths=()
+capture_tmp() {
+    local var=$1 path
+    shift
+    path=$(mktemp "$@")
+    capture_tmp_paths+=("$path")
+    printf -v "$var" '%s' "$path"
+}
+
 # On exit: fails the test when a backend of the private cluster crashed, then removes the cluster.
 capture_finish() {
     local status=$?
+    [ ${#capture_tmp_paths[@]} -eq 0 ] || rm -rf "${capture_tmp_paths[@]}"
     if grep -E "terminated by signal|was terminated" "$CAPTURE_HOME/postgresql.log" >&2 2>/dev/null; then
         echo "FAIL: a backend of the capture test cluster crashed" >&2
         status=1

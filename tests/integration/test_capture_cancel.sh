@@ -27,8 +27,7 @@ row=$(q -F' ' -c "SELECT status, sqlstate, total_ms > 0, total_ms < 60000, plan-
 pass "a statement stopped by statement_timeout is drained as timeout (57014) with its elapsed time and partial plan"
 
 # ---- pg_cancel_backend, and the same backend afterwards ----
-outfile=$(mktemp)
-trap 'rm -f "$outfile"; capture_finish' EXIT
+capture_tmp outfile
 PGOPTIONS="-c autopilot.sample_rate=1" psql -X -At -v ON_ERROR_STOP=0 >"$outfile" 2>&1 <<'SQL' &
 SET application_name = 'it_victim';
 SELECT 'pid ' || pg_backend_pid();

@@ -6,8 +6,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/capture_lib.sh"
 start_capture_cluster concurrency
 
-script=$(mktemp)
-trap 'rm -f "$script"; capture_finish' EXIT
+capture_tmp script
 cat >"$script" <<'SQL'
 \set k random(1, 100000)
 SELECT count(*) FROM pg_class WHERE oid = :k;

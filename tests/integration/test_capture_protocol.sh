@@ -7,8 +7,7 @@ start_capture_cluster protocol
 
 q -c "CREATE TABLE it_item (id int PRIMARY KEY, name text, price numeric)" \
   -c "INSERT INTO it_item SELECT g, 'item ' || g, g * 0.5 FROM generate_series(1, 1000) g" -c "ANALYZE it_item"
-script=$(mktemp)
-trap 'rm -f "$script"; capture_finish' EXIT
+capture_tmp script
 cat >"$script" <<'SQL'
 \set id random(1, 1000)
 SELECT name, price FROM it_item WHERE id = :id AND name LIKE 'item%';
