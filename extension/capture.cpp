@@ -641,10 +641,21 @@ void capture_init()
     define_settings();
     if (!process_shared_preload_libraries_in_progress)
         return;
-    // A PGC_POSTMASTER setting can only be defined while the server starts.
+    // A PGC_POSTMASTER setting can only be defined while the server starts. PostgreSQL only warns
+    // about a bad value for a library's setting and uses the default; for the ring's size we refuse
+    // to start instead, so a typo does not silently give a ring of another size.
+    constexpr int min_kb = 1024, max_kb = 1024 * 1024;
+    // (Copied: defining the setting frees the placeholder that holds the configured text.)
+    const char *placeholder = GetConfigOption("autopilot.capture_buffer_size", true, false);
+    const char *configured = placeholder ? pstrdup(placeholder) : nullptr;
     DefineCustomIntVariable("autopilot.capture_buffer_size", "Size of the shared-memory capture ring.",
                             "When full, the oldest samples are overwritten and counted as dropped.", &buffer_size_kb,
-                            16 * 1024, 1024, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+                            16 * 1024, min_kb, max_kb, PGC_POSTMASTER, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+    int kb = 0;
+    if (configured && (!parse_int(configured, &kb, GUC_UNIT_KB, nullptr) || kb < min_kb || kb > max_kb))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("invalid value for parameter \"autopilot.capture_buffer_size\": \"%s\"", configured),
+                        errdetail("The capture ring must be between 1MB and 1GB.")));
     prev_shmem_request_hook = shmem_request_hook;
     shmem_request_hook = capture_shmem_request;
     prev_shmem_startup_hook = shmem_startup_hook;

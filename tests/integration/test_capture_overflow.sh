@@ -44,3 +44,11 @@ row=$(q -c "SET autopilot.capture_max_plan = '2kB'; SET autopilot.sample_rate = 
     | tail -n 1)
 [ "$row" = "t|t|t" ] || fail "big plan: $row"
 pass "a plan over capture_max_plan loses its deepest levels, stays valid JSON and is flagged"
+
+# ---- a bad ring size refuses to start, naming the setting ----
+capture_cluster stop >/dev/null
+echo "autopilot.capture_buffer_size = 10GB" | as_pg tee -a "$CAPTURE_HOME/data/autopilot.local.conf" >/dev/null
+if capture_cluster start >/dev/null 2>&1; then fail "the server started with a 10GB capture ring"; fi
+grep -q 'invalid value for parameter "autopilot.capture_buffer_size": "10GB"' "$CAPTURE_HOME/postgresql.log" \
+    || fail "no clear message for the bad ring size: $(tail -n 5 "$CAPTURE_HOME/postgresql.log")"
+pass "a server with an out-of-range capture_buffer_size refuses to start and names the setting"

@@ -3,6 +3,8 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS autopilot CASCADE;
 RESET client_min_messages;
+-- only the statements a test samples on purpose are captured (the default rate is 0.01)
+SET autopilot.sample_rate = 0;
 SET autopilot.capture_nested = off;
 SELECT autopilot.capture_reset();
 
@@ -12,7 +14,6 @@ INSERT INTO cap_orders SELECT g, g % 100, CASE WHEN g % 3 = 0 THEN 'shipped' ELS
 ANALYZE cap_orders;
 
 -- nothing is sampled at rate 0
-SET autopilot.sample_rate = 0;
 SELECT count(*) FROM cap_orders WHERE customer = 7;
 SELECT count(*) AS samples FROM autopilot.capture_drain();
 

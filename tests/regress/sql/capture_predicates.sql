@@ -60,6 +60,12 @@ SELECT * FROM pc_predicates();
 RESET enable_nestloop;
 RESET enable_mergejoin;
 
+-- a self-join: the same column on both sides is still a join column
+SET autopilot.sample_rate = 1;
+SELECT count(*) FROM pc_sale a JOIN pc_sale b ON a.sku = b.sku WHERE a.id = 1;
+SET autopilot.sample_rate = 0;
+SELECT * FROM pc_predicates();
+
 -- a nested loop with a parameterized inner index scan: still a join
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
