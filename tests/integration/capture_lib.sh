@@ -45,6 +45,10 @@ capture_finish() {
         echo "FAIL: a backend of the capture test cluster crashed" >&2
         status=1
     fi
+    if [ "$status" != 0 ] && [ -f "$CAPTURE_HOME/postgresql.log" ]; then
+        echo "---- last lines of the capture test cluster's log ----" >&2
+        tail -n 15 "$CAPTURE_HOME/postgresql.log" >&2
+    fi
     capture_cluster destroy >/dev/null 2>&1 || true
     exit "$status"
 }

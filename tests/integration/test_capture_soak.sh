@@ -36,8 +36,8 @@ PGOPTIONS="-c autopilot.sample_rate=1 -c autopilot.capture_nested=on" "$PG_BINDI
 bench=$!
 # Statements that fail on purpose (a cancel and an error) are part of the soak: a few, sampled too.
 PGOPTIONS="-c autopilot.sample_rate=1" psql -X -q -v ON_ERROR_STOP=0 >/dev/null 2>&1 <<'SQL' &
-SET statement_timeout = '50ms';
-SELECT count(*) FROM pgbench_accounts a, pgbench_accounts b WHERE a.bid = b.bid;
+SET statement_timeout = '1s';
+SELECT pg_sleep(30);
 SELECT 1 / (aid - aid) FROM pgbench_accounts WHERE aid = 1;
 SQL
 rounds=0
