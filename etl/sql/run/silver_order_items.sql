@@ -1,0 +1,60 @@
+-- bronze.order_items -> silver.order_items: typed; exact copies, lines of rejected or unknown
+-- orders, unknown products, non-positive quantities and missing prices rejected.
+CREATE TEMP TABLE stage ON COMMIT DROP AS
+SELECT x.*,
+       CASE WHEN order_item_id IS NULL THEN 'missing order_item_id'
+            WHEN copy_no > 1 THEN 'duplicate'
+            WHEN quantity IS NULL THEN 'invalid quantity'
+            WHEN quantity <= 0 THEN 'negative quantity'
+            WHEN unit_price IS NULL THEN 'missing unit_price'
+            WHEN line_no IS NULL OR order_id IS NULL THEN 'invalid order reference'
+            WHEN NOT EXISTS (SELECT 1 FROM silver.products p WHERE p.product_id = x.product_id)
+                THEN 'unknown product'
+            WHEN NOT EXISTS (SELECT 1 FROM silver.orders o WHERE o.order_id = x.order_id)
+                THEN 'unknown or rejected order'
+            WHEN EXISTS (SELECT 1 FROM silver.order_items i WHERE i.order_item_id = x.order_item_id)
+                THEN 'duplicate'
+       END AS reason
+FROM (
+    SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
+           nullif(btrim(b.order_item_id), '') AS order_item_id,
+           nullif(btrim(b.order_id), '') AS order_id,
+           CASE WHEN etl.is_int(b.line_no) THEN b.line_no::int END AS line_no,
+           nullif(btrim(b.product_id), '') AS product_id,
+           CASE WHEN etl.is_numeric(b.size) THEN b.size::numeric(4,1) END AS size,
+           CASE WHEN etl.is_int(b.quantity) THEN b.quantity::int END AS quantity,
+           CASE WHEN etl.is_numeric(b.unit_price) AND b.unit_price::numeric >= 0
+                THEN b.unit_price::numeric(12,2) END AS unit_price,
+           CASE WHEN etl.is_numeric(b.discount_amount) AND b.discount_amount::numeric >= 0
+                THEN b.discount_amount::numeric(12,2) ELSE 0 END AS discount_amount,
+           coalesce(lower(b.returned) = 'true', false) AS returned,
+           nullif(btrim(b.return_reason), '') AS return_reason,
+           CASE WHEN etl.is_timestamp(b.returned_at) THEN b.returned_at::timestamptz END AS returned_at,
+           row_number() OVER (PARTITION BY md5((b.order_item_id, b.order_id, b.line_no, b.product_id, b.size,
+                                                 b.quantity, b.unit_price, b.discount_amount, b.returned,
+                                                 b.return_reason, b.returned_at)::text)
+                              ORDER BY b._ingested_at, b._batch_id) AS copy_no
+    FROM bronze.order_items b
+    WHERE b._batch_id > (SELECT etl.watermark('silver.order_items'))
+      AND b._batch_id IN (SELECT batch_id FROM bronze.load_batches
+                          WHERE status = 'complete' AND batch_id <= current_setting('etl.batch_hi')::bigint)
+) x;
+
+INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
+SELECT etl.current_run(), _batch_id, 'bronze.order_items', order_item_id, reason, 'rejected', payload
+FROM stage WHERE reason IS NOT NULL;
+
+-- Two different deliveries of one line (not exact copies): the last delivered wins.
+INSERT INTO silver.order_items (order_item_id, order_id, line_no, product_id, size, quantity, unit_price,
+                                discount_amount, returned, return_reason, returned_at, etl_run_id)
+SELECT DISTINCT ON (order_item_id)
+       order_item_id, order_id, line_no, product_id, size, quantity, unit_price, discount_amount, returned,
+       return_reason, returned_at, etl.current_run()
+FROM stage WHERE reason IS NULL
+ORDER BY order_item_id, _ingested_at DESC, _batch_id DESC;
+
+SELECT etl.advance('silver.order_items', current_setting('etl.batch_hi')::bigint);
+
+SELECT (SELECT count(*) FROM stage) AS rows_in,
+       (SELECT count(*) FROM stage WHERE reason IS NULL) AS rows_out,
+       (SELECT count(*) FROM stage WHERE reason IS NOT NULL) AS rows_rejected;
