@@ -130,6 +130,17 @@ int cmd_run(const CommandArgs &args)
         // We hold the lock, so a run still marked running was interrupted.
         tx.exec("UPDATE etl.runs SET status = 'failed', finished_at = clock_timestamp(), "
                 "error = 'interrupted: the session ended before the run finished' WHERE status = 'running'");
+        // A fresh `generate` replaces bronze (earlier batches become 'replaced'): what silver read
+        // is gone, so silver and gold are rebuilt rather than mixed with the new data.
+        const bool regenerated =
+            tx.exec("SELECT EXISTS (SELECT 1 FROM bronze.load_batches b JOIN etl.watermarks w "
+                    "ON w.step LIKE 'silver.%' AND b.batch_id <= w.high_water WHERE b.status = 'replaced')")[0][0]
+                .as<bool>();
+        if (regenerated) {
+            log::info("bronze was regenerated since the last run: rebuilding silver and gold from it");
+            tx.exec(read_sql("reset.sql"));
+            tx.exec(read_sql("gold.sql"));  // its seed rows (festivals, channels, the unknown store)
+        }
         tx.commit();
     }
     long long run_id = 0, batch_hi = 0;
