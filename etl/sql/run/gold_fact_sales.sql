@@ -11,14 +11,14 @@ WHERE i.etl_run_id > (SELECT etl.watermark('gold.fact_sales'))
    OR o.etl_run_id > (SELECT etl.watermark('gold.fact_sales'));
 
 CREATE TEMP TABLE csk ON COMMIT DROP AS
-SELECT DISTINCT ON (d.order_item_id) d.order_item_id, c.customer_sk
+SELECT DISTINCT ON (d.order_item_id COLLATE "C") d.order_item_id, c.customer_sk
 FROM delta d JOIN silver.customers c ON c.customer_id = d.customer_id
-ORDER BY d.order_item_id, (d.order_ts >= c.valid_from AND d.order_ts < c.valid_to) DESC, c.valid_from;
+ORDER BY d.order_item_id COLLATE "C", (d.order_ts >= c.valid_from AND d.order_ts < c.valid_to) DESC, c.valid_from;
 
 CREATE TEMP TABLE psk ON COMMIT DROP AS
-SELECT DISTINCT ON (d.order_item_id) d.order_item_id, p.product_sk
+SELECT DISTINCT ON (d.order_item_id COLLATE "C") d.order_item_id, p.product_sk
 FROM delta d JOIN silver.products p ON p.product_id = d.product_id
-ORDER BY d.order_item_id, (d.order_ts >= p.valid_from AND d.order_ts < p.valid_to) DESC, p.valid_from;
+ORDER BY d.order_item_id COLLATE "C", (d.order_ts >= p.valid_from AND d.order_ts < p.valid_to) DESC, p.valid_from;
 
 -- Cost of goods: the cost on the line's sale movement when the source recorded one, else the
 -- product's average receipt cost.

@@ -24,7 +24,7 @@ SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
        CASE WHEN etl.is_timestamp(b.updated_at) THEN b.updated_at::timestamptz ELSE b._ingested_at END AS valid_from,
        row_number() OVER (PARTITION BY md5((b.customer_id, b.first_name, b.last_name, b.email, b.phone, b.gender,
                                              b.birth_date, b.city, b.pincode, b.signup_at, b.loyalty_tier,
-                                             b.marketing_opt_in, b.updated_at)::text)
+                                             b.marketing_opt_in, b.updated_at)::text) COLLATE "C"
                           ORDER BY b._ingested_at, b._batch_id) AS copy_no
 FROM bronze.customers b
 WHERE b._batch_id > (SELECT etl.watermark('silver.customers'))
@@ -36,13 +36,12 @@ UPDATE stage SET row_hash = md5((first_name, last_name, email, phone, gender, bi
                                  signup_at, loyalty_tier, marketing_opt_in)::text);
 
 CREATE TEMP TABLE rej ON COMMIT DROP AS
-SELECT _batch_id, customer_id, payload,
-       CASE WHEN customer_id IS NULL THEN 'missing customer_id' ELSE 'duplicate' END AS reason,
+SELECT s._batch_id, s.customer_id, s.payload,
+       CASE WHEN s.customer_id IS NULL THEN 'missing customer_id' ELSE 'duplicate' END AS reason,
        'rejected' AS action
 FROM stage s
-WHERE customer_id IS NULL OR copy_no > 1
-   OR EXISTS (SELECT 1 FROM silver.customers c
-              WHERE c.customer_id = s.customer_id AND c.valid_from = s.valid_from AND c.row_hash = s.row_hash);
+LEFT JOIN silver.customers c ON c.customer_id = s.customer_id AND c.valid_from = s.valid_from AND c.row_hash = s.row_hash
+WHERE s.customer_id IS NULL OR s.copy_no > 1 OR c.customer_sk IS NOT NULL;
 
 INSERT INTO rej
 SELECT _batch_id, customer_id, payload, issue, 'cleaned'

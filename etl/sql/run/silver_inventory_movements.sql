@@ -8,10 +8,8 @@ SELECT x.*,
             WHEN movement_ts IS NULL THEN 'malformed movement_ts'
             WHEN movement_type IS NULL THEN 'missing movement_type'
             WHEN store_id IS NULL THEN 'missing store_id'
-            WHEN NOT EXISTS (SELECT 1 FROM silver.products p WHERE p.product_id = x.product_id)
-                THEN 'unknown product'
-            WHEN EXISTS (SELECT 1 FROM silver.inventory_movements m WHERE m.movement_id = x.movement_id)
-                THEN 'duplicate'
+            WHEN kp.k IS NULL THEN 'unknown product'
+            WHEN km.k IS NOT NULL THEN 'duplicate'
        END AS reason
 FROM (
     SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
@@ -24,15 +22,17 @@ FROM (
            nullif(btrim(b.reference), '') AS reference,
            CASE WHEN etl.is_numeric(b.unit_cost) AND b.unit_cost::numeric >= 0
                 THEN b.unit_cost::numeric(12,2) END AS unit_cost,
-           row_number() OVER (PARTITION BY b.movement_id, md5((b.product_id, b.store_id, b.movement_ts,
+           row_number() OVER (PARTITION BY b.movement_id COLLATE "C", md5((b.product_id, b.store_id, b.movement_ts,
                                                                b.movement_type, b.quantity, b.reference,
-                                                               b.unit_cost)::text)
+                                                               b.unit_cost)::text) COLLATE "C"
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.inventory_movements b
     WHERE b._batch_id > (SELECT etl.watermark('silver.inventory_movements'))
       AND b._batch_id IN (SELECT batch_id FROM bronze.load_batches
                           WHERE status = 'complete' AND batch_id <= current_setting('etl.batch_hi')::bigint)
-) x;
+) x
+LEFT JOIN (SELECT DISTINCT product_id AS k FROM silver.products) kp ON kp.k = x.product_id
+LEFT JOIN (SELECT movement_id AS k FROM silver.inventory_movements) km ON km.k = x.movement_id;
 
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
 SELECT etl.current_run(), _batch_id, 'bronze.inventory_movements', movement_id, reason, 'rejected', payload

@@ -8,12 +8,9 @@ SELECT x.*,
             WHEN quantity <= 0 THEN 'negative quantity'
             WHEN unit_price IS NULL THEN 'missing unit_price'
             WHEN line_no IS NULL OR order_id IS NULL THEN 'invalid order reference'
-            WHEN NOT EXISTS (SELECT 1 FROM silver.products p WHERE p.product_id = x.product_id)
-                THEN 'unknown product'
-            WHEN NOT EXISTS (SELECT 1 FROM silver.orders o WHERE o.order_id = x.order_id)
-                THEN 'unknown or rejected order'
-            WHEN EXISTS (SELECT 1 FROM silver.order_items i WHERE i.order_item_id = x.order_item_id)
-                THEN 'duplicate'
+            WHEN kp.k IS NULL THEN 'unknown product'
+            WHEN ko.k IS NULL THEN 'unknown or rejected order'
+            WHEN ki.k IS NOT NULL THEN 'duplicate'
        END AS reason
 FROM (
     SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
@@ -32,13 +29,17 @@ FROM (
            CASE WHEN etl.is_timestamp(b.returned_at) THEN b.returned_at::timestamptz END AS returned_at,
            row_number() OVER (PARTITION BY md5((b.order_item_id, b.order_id, b.line_no, b.product_id, b.size,
                                                  b.quantity, b.unit_price, b.discount_amount, b.returned,
-                                                 b.return_reason, b.returned_at)::text)
+                                                 b.return_reason, b.returned_at)::text) COLLATE "C"
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.order_items b
     WHERE b._batch_id > (SELECT etl.watermark('silver.order_items'))
       AND b._batch_id IN (SELECT batch_id FROM bronze.load_batches
                           WHERE status = 'complete' AND batch_id <= current_setting('etl.batch_hi')::bigint)
-) x;
+) x
+-- Joins, not correlated subqueries: silver has no secondary indexes, so a per-row probe would scan.
+LEFT JOIN (SELECT DISTINCT product_id AS k FROM silver.products) kp ON kp.k = x.product_id
+LEFT JOIN (SELECT order_id AS k FROM silver.orders) ko ON ko.k = x.order_id
+LEFT JOIN (SELECT order_item_id AS k FROM silver.order_items) ki ON ki.k = x.order_item_id;
 
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
 SELECT etl.current_run(), _batch_id, 'bronze.order_items', order_item_id, reason, 'rejected', payload

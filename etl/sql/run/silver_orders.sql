@@ -9,11 +9,8 @@ SELECT x.*,
             WHEN bad_ts THEN 'malformed order_ts'
             WHEN order_ts IS NULL THEN 'missing order_ts'
             WHEN channel IS NULL THEN 'missing channel'
-            WHEN NOT EXISTS (SELECT 1 FROM silver.customers c WHERE c.customer_id = x.customer_id)
-                THEN 'unknown customer'
-            WHEN EXISTS (SELECT 1 FROM silver.orders o
-                         WHERE o.order_id = x.order_id AND o.updated_at IS NOT DISTINCT FROM x.updated_at)
-                THEN 'duplicate'
+            WHEN kc.k IS NULL THEN 'unknown customer'
+            WHEN o.k IS NOT NULL AND o.loaded_updated_at IS NOT DISTINCT FROM x.updated_at THEN 'duplicate'
        END AS reason
 FROM (
     SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
@@ -33,13 +30,16 @@ FROM (
            CASE WHEN etl.is_timestamp(b.updated_at) THEN b.updated_at::timestamptz END AS updated_at,
            row_number() OVER (PARTITION BY md5((b.order_id, b.customer_id, b.channel, b.store_id, b.order_ts, b.status,
                                                  b.promotion_code, b.payment_method, b.currency, b.order_total,
-                                                 b.shipping_city, b.shipping_pincode, b.session_id, b.updated_at)::text)
+                                                 b.shipping_city, b.shipping_pincode, b.session_id, b.updated_at)::text) COLLATE "C"
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.orders b
     WHERE b._batch_id > (SELECT etl.watermark('silver.orders'))
       AND b._batch_id IN (SELECT batch_id FROM bronze.load_batches
                           WHERE status = 'complete' AND batch_id <= current_setting('etl.batch_hi')::bigint)
-) x;
+) x
+-- Joins, not correlated subqueries: silver has no secondary indexes, so a per-row probe would scan.
+LEFT JOIN (SELECT DISTINCT customer_id AS k FROM silver.customers) kc ON kc.k = x.customer_id
+LEFT JOIN (SELECT order_id AS k, updated_at AS loaded_updated_at FROM silver.orders) o ON o.k = x.order_id;
 
 CREATE TEMP TABLE rej ON COMMIT DROP AS
 SELECT _batch_id, order_id, payload, reason FROM stage WHERE reason IS NOT NULL;

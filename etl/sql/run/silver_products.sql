@@ -27,7 +27,7 @@ SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
        CASE WHEN etl.is_timestamp(b.updated_at) THEN b.updated_at::timestamptz ELSE b._ingested_at END AS valid_from,
        row_number() OVER (PARTITION BY md5((b.product_id, b.sku, b.brand, b.model, b.product_name, b.category,
                                              b.gender, b.colourway, b.material, b.size_range, b.release_date,
-                                             b.msrp, b.list_price, b.is_limited, b.updated_at)::text)
+                                             b.msrp, b.list_price, b.is_limited, b.updated_at)::text) COLLATE "C"
                           ORDER BY b._ingested_at, b._batch_id) AS copy_no
 FROM bronze.products b
 WHERE b._batch_id > (SELECT etl.watermark('silver.products'))
@@ -39,13 +39,12 @@ UPDATE stage SET row_hash = md5((sku, brand, model, product_name, category, gend
                                  size_range, release_date, msrp, list_price, is_limited)::text);
 
 CREATE TEMP TABLE rej ON COMMIT DROP AS
-SELECT _batch_id, product_id, payload,
-       CASE WHEN product_id IS NULL THEN 'missing product_id' ELSE 'duplicate' END AS reason,
+SELECT s._batch_id, s.product_id, s.payload,
+       CASE WHEN s.product_id IS NULL THEN 'missing product_id' ELSE 'duplicate' END AS reason,
        'rejected' AS action
 FROM stage s
-WHERE product_id IS NULL OR copy_no > 1
-   OR EXISTS (SELECT 1 FROM silver.products c
-              WHERE c.product_id = s.product_id AND c.valid_from = s.valid_from AND c.row_hash = s.row_hash);
+LEFT JOIN silver.products c ON c.product_id = s.product_id AND c.valid_from = s.valid_from AND c.row_hash = s.row_hash
+WHERE s.product_id IS NULL OR s.copy_no > 1 OR c.product_sk IS NOT NULL;
 
 INSERT INTO rej
 SELECT _batch_id, product_id, payload, issue, 'cleaned'

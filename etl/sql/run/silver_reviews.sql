@@ -6,12 +6,9 @@ SELECT x.*,
             WHEN copy_no > 1 THEN 'duplicate'
             WHEN rating IS NULL OR rating NOT BETWEEN 1 AND 5 THEN 'invalid rating'
             WHEN review_ts IS NULL THEN 'malformed review_ts'
-            WHEN NOT EXISTS (SELECT 1 FROM silver.products p WHERE p.product_id = x.product_id)
-                THEN 'unknown product'
-            WHEN NOT EXISTS (SELECT 1 FROM silver.customers c WHERE c.customer_id = x.customer_id)
-                THEN 'unknown customer'
-            WHEN EXISTS (SELECT 1 FROM silver.reviews r WHERE r.review_id = x.review_id)
-                THEN 'duplicate'
+            WHEN kp.k IS NULL THEN 'unknown product'
+            WHEN kc.k IS NULL THEN 'unknown customer'
+            WHEN kr.k IS NOT NULL THEN 'duplicate'
        END AS reason
 FROM (
     SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
@@ -24,14 +21,17 @@ FROM (
            CASE WHEN etl.is_timestamp(b.review_ts) THEN b.review_ts::timestamptz END AS review_ts,
            CASE lower(b.verified_purchase) WHEN 'true' THEN true WHEN 'false' THEN false END AS verified_purchase,
            CASE WHEN etl.is_int(b.helpful_votes) THEN b.helpful_votes::int END AS helpful_votes,
-           row_number() OVER (PARTITION BY b.review_id, md5((b.product_id, b.customer_id, b.order_id, b.rating,
-                                                             b.title, b.body, b.review_ts)::text)
+           row_number() OVER (PARTITION BY b.review_id COLLATE "C", md5((b.product_id, b.customer_id, b.order_id, b.rating,
+                                                             b.title, b.body, b.review_ts)::text) COLLATE "C"
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.reviews b
     WHERE b._batch_id > (SELECT etl.watermark('silver.reviews'))
       AND b._batch_id IN (SELECT batch_id FROM bronze.load_batches
                           WHERE status = 'complete' AND batch_id <= current_setting('etl.batch_hi')::bigint)
-) x;
+) x
+LEFT JOIN (SELECT DISTINCT product_id AS k FROM silver.products) kp ON kp.k = x.product_id
+LEFT JOIN (SELECT DISTINCT customer_id AS k FROM silver.customers) kc ON kc.k = x.customer_id
+LEFT JOIN (SELECT review_id AS k FROM silver.reviews) kr ON kr.k = x.review_id;
 
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
 SELECT etl.current_run(), _batch_id, 'bronze.reviews', review_id, reason, 'rejected', payload

@@ -5,12 +5,9 @@ SELECT x.*,
        CASE WHEN session_id IS NULL THEN 'missing session_id'
             WHEN copy_no > 1 THEN 'duplicate'
             WHEN started_at IS NULL THEN 'malformed started_at'
-            WHEN EXISTS (SELECT 1 FROM silver.sessions s WHERE s.session_id = x.session_id)
-                THEN 'duplicate'
+            WHEN ks.k IS NOT NULL THEN 'duplicate'
        END AS reason,
-       raw_customer_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM silver.customers c WHERE c.customer_id = x.raw_customer_id)
-           AS unknown_customer
+       raw_customer_id IS NOT NULL AND kc.k IS NULL AS unknown_customer
 FROM (
     SELECT b._batch_id, b._ingested_at,
            nullif(btrim(b.session_id), '') AS session_id,
@@ -23,15 +20,17 @@ FROM (
            nullif(btrim(b.city), '') AS city,
            CASE WHEN etl.is_timestamp(b.started_at) THEN b.started_at::timestamptz END AS started_at,
            CASE WHEN etl.is_timestamp(b.ended_at) THEN b.ended_at::timestamptz END AS ended_at,
-           row_number() OVER (PARTITION BY b.session_id, md5((b.customer_id, b.channel, b.device, b.os,
+           row_number() OVER (PARTITION BY b.session_id COLLATE "C", md5((b.customer_id, b.channel, b.device, b.os,
                                                               b.traffic_source, b.utm_campaign, b.city,
-                                                              b.started_at, b.ended_at)::text)
+                                                              b.started_at, b.ended_at)::text) COLLATE "C"
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.sessions b
     WHERE b._batch_id > (SELECT etl.watermark('silver.sessions'))
       AND b._batch_id IN (SELECT batch_id FROM bronze.load_batches
                           WHERE status = 'complete' AND batch_id <= current_setting('etl.batch_hi')::bigint)
-) x;
+) x
+LEFT JOIN (SELECT DISTINCT customer_id AS k FROM silver.customers) kc ON kc.k = x.raw_customer_id
+LEFT JOIN (SELECT session_id AS k FROM silver.sessions) ks ON ks.k = x.session_id;
 
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
 SELECT etl.current_run(), _batch_id, 'bronze.sessions', session_id, coalesce(reason, 'unknown customer'),
