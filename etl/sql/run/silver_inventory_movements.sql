@@ -12,7 +12,7 @@ SELECT x.*,
             WHEN km.k IS NOT NULL THEN 'duplicate'
        END AS reason
 FROM (
-    SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
+    SELECT b._batch_id, b._ingested_at, b.ctid AS src,
            nullif(btrim(b.movement_id), '') AS movement_id,
            nullif(btrim(b.product_id), '') AS product_id,
            nullif(btrim(b.store_id), '') AS store_id,
@@ -34,9 +34,12 @@ FROM (
 LEFT JOIN (SELECT DISTINCT product_id AS k FROM silver.products) kp ON kp.k = x.product_id
 LEFT JOIN (SELECT movement_id AS k FROM silver.inventory_movements) km ON km.k = x.movement_id;
 
+-- The bronze row as JSON only for rejected rows, fetched back by ctid (a TID scan).
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
-SELECT etl.current_run(), _batch_id, 'bronze.inventory_movements', movement_id, reason, 'rejected', payload
-FROM stage WHERE reason IS NOT NULL;
+SELECT etl.current_run(), s._batch_id, 'bronze.inventory_movements', s.movement_id, s.reason, 'rejected', to_jsonb(b)
+FROM stage s
+JOIN bronze.inventory_movements b ON b.ctid = ANY (ARRAY(SELECT src FROM stage WHERE reason IS NOT NULL)) AND b.ctid = s.src
+WHERE s.reason IS NOT NULL;
 
 INSERT INTO silver.inventory_movements (movement_id, product_id, store_id, movement_ts, movement_type, quantity,
                                         reference, unit_cost, etl_run_id)

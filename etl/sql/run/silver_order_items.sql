@@ -13,7 +13,7 @@ SELECT x.*,
             WHEN ki.k IS NOT NULL THEN 'duplicate'
        END AS reason
 FROM (
-    SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
+    SELECT b._batch_id, b._ingested_at, b.ctid AS src,
            nullif(btrim(b.order_item_id), '') AS order_item_id,
            nullif(btrim(b.order_id), '') AS order_id,
            CASE WHEN etl.is_int(b.line_no) THEN b.line_no::int END AS line_no,
@@ -41,9 +41,12 @@ LEFT JOIN (SELECT DISTINCT product_id AS k FROM silver.products) kp ON kp.k = x.
 LEFT JOIN (SELECT order_id AS k FROM silver.orders) ko ON ko.k = x.order_id
 LEFT JOIN (SELECT order_item_id AS k FROM silver.order_items) ki ON ki.k = x.order_item_id;
 
+-- The bronze row as JSON only for rejected rows, fetched back by ctid (a TID scan).
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
-SELECT etl.current_run(), _batch_id, 'bronze.order_items', order_item_id, reason, 'rejected', payload
-FROM stage WHERE reason IS NOT NULL;
+SELECT etl.current_run(), s._batch_id, 'bronze.order_items', s.order_item_id, s.reason, 'rejected', to_jsonb(b)
+FROM stage s
+JOIN bronze.order_items b ON b.ctid = ANY (ARRAY(SELECT src FROM stage WHERE reason IS NOT NULL)) AND b.ctid = s.src
+WHERE s.reason IS NOT NULL;
 
 -- Two different deliveries of one line (not exact copies): the last delivered wins.
 INSERT INTO silver.order_items (order_item_id, order_id, line_no, product_id, size, quantity, unit_price,

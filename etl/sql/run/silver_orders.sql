@@ -13,7 +13,7 @@ SELECT x.*,
             WHEN o.k IS NOT NULL AND o.loaded_updated_at IS NOT DISTINCT FROM x.updated_at THEN 'duplicate'
        END AS reason
 FROM (
-    SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
+    SELECT b._batch_id, b._ingested_at, b.ctid AS src,
            nullif(btrim(b.order_id), '') AS order_id,
            nullif(btrim(b.customer_id), '') AS customer_id,
            lower(nullif(btrim(b.channel), '')) AS channel,
@@ -41,11 +41,12 @@ FROM (
 LEFT JOIN (SELECT DISTINCT customer_id AS k FROM silver.customers) kc ON kc.k = x.customer_id
 LEFT JOIN (SELECT order_id AS k, updated_at AS loaded_updated_at FROM silver.orders) o ON o.k = x.order_id;
 
-CREATE TEMP TABLE rej ON COMMIT DROP AS
-SELECT _batch_id, order_id, payload, reason FROM stage WHERE reason IS NOT NULL;
-
+-- The bronze row as JSON only for rejected rows, fetched back by ctid (a TID scan).
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
-SELECT etl.current_run(), _batch_id, 'bronze.orders', order_id, reason, 'rejected', payload FROM rej;
+SELECT etl.current_run(), s._batch_id, 'bronze.orders', s.order_id, s.reason, 'rejected', to_jsonb(b)
+FROM stage s
+JOIN bronze.orders b ON b.ctid = ANY (ARRAY(SELECT src FROM stage WHERE reason IS NOT NULL)) AND b.ctid = s.src
+WHERE s.reason IS NOT NULL;
 
 CREATE TEMP TABLE latest ON COMMIT DROP AS
 SELECT DISTINCT ON (s.order_id) s.* FROM stage s
@@ -72,4 +73,4 @@ SELECT etl.advance('silver.orders', current_setting('etl.batch_hi')::bigint);
 
 SELECT (SELECT count(*) FROM stage) AS rows_in,
        (SELECT count(*) FROM silver.orders WHERE etl_run_id = etl.current_run()) AS rows_out,
-       (SELECT count(*) FROM rej) AS rows_rejected;
+       (SELECT count(*) FROM stage WHERE reason IS NOT NULL) AS rows_rejected;

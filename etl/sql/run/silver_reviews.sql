@@ -11,7 +11,7 @@ SELECT x.*,
             WHEN kr.k IS NOT NULL THEN 'duplicate'
        END AS reason
 FROM (
-    SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
+    SELECT b._batch_id, b._ingested_at, b.ctid AS src,
            nullif(btrim(b.review_id), '') AS review_id,
            nullif(btrim(b.product_id), '') AS product_id,
            nullif(btrim(b.customer_id), '') AS customer_id,
@@ -33,9 +33,12 @@ LEFT JOIN (SELECT DISTINCT product_id AS k FROM silver.products) kp ON kp.k = x.
 LEFT JOIN (SELECT DISTINCT customer_id AS k FROM silver.customers) kc ON kc.k = x.customer_id
 LEFT JOIN (SELECT review_id AS k FROM silver.reviews) kr ON kr.k = x.review_id;
 
+-- The bronze row as JSON only for rejected rows, fetched back by ctid (a TID scan).
 INSERT INTO silver.rejects (run_id, batch_id, source, source_key, reason, action, payload)
-SELECT etl.current_run(), _batch_id, 'bronze.reviews', review_id, reason, 'rejected', payload
-FROM stage WHERE reason IS NOT NULL;
+SELECT etl.current_run(), s._batch_id, 'bronze.reviews', s.review_id, s.reason, 'rejected', to_jsonb(b)
+FROM stage s
+JOIN bronze.reviews b ON b.ctid = ANY (ARRAY(SELECT src FROM stage WHERE reason IS NOT NULL)) AND b.ctid = s.src
+WHERE s.reason IS NOT NULL;
 
 INSERT INTO silver.reviews (review_id, product_id, customer_id, order_id, rating, title, body, review_ts,
                             verified_purchase, helpful_votes, etl_run_id)
