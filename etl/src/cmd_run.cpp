@@ -153,6 +153,20 @@ int cmd_run(const CommandArgs &args)
     }
     if (!quiet)
         log::info("run " + std::to_string(run_id) + ": bronze batches up to " + std::to_string(batch_hi));
+    {
+        // New batches to read: give the planner statistics of what the generator just loaded.
+        pqxx::nontransaction nt(conn);
+        const bool news = nt.exec_params("SELECT $1 > coalesce((SELECT min(high_water) FROM etl.watermarks "
+                                         "WHERE step LIKE 'silver.%'), 0)",
+                                         batch_hi)[0][0]
+                              .as<bool>();
+        if (news) {
+            std::string list;
+            for (const auto &t : bronze_tables())
+                list += (list.empty() ? "" : ", ") + t;
+            nt.exec("ANALYZE " + list);  // names from the table above, not from input
+        }
+    }
 
     StepFigures total;
     int step_no = 0;

@@ -13,6 +13,15 @@ const std::vector<std::string> &pipeline_ddl()
     return files;
 }
 
+const std::vector<std::string> &bronze_tables()
+{
+    static const std::vector<std::string> tables = {
+        "bronze.stores",      "bronze.promotions",          "bronze.customers", "bronze.products",
+        "bronze.orders",      "bronze.order_items",         "bronze.reviews",   "bronze.sessions",
+        "bronze.inventory_movements", "bronze.clickstream_events"};
+    return tables;
+}
+
 const std::vector<PipelineStep> &pipeline_steps()
 {
     static const std::vector<PipelineStep> steps = {

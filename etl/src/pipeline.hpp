@@ -17,6 +17,10 @@ struct PipelineStep {
 // DDL files applied (idempotently) before every run, in order.
 const std::vector<std::string> &pipeline_ddl();
 
+// The bronze tables the silver steps read (analyzed before a run that has new batches to read,
+// since the generator's COPY leaves them without statistics).
+const std::vector<std::string> &bronze_tables();
+
 // bronze -> silver -> gold, in dependency order.
 const std::vector<PipelineStep> &pipeline_steps();
 

@@ -33,6 +33,9 @@ void apply_batch_settings(pqxx::connection &conn, const std::string &work_mem)
     tx.exec("SET temp_buffers = '512MB'");
     tx.exec("SET maintenance_work_mem = '512MB'");
     tx.exec("SET jit = off");
+    // Two cores shared with the server's other work: Gather (Merge) of wide staging rows costs
+    // more than the parallel scan saves, so the batch session stays serial.
+    tx.exec("SET max_parallel_workers_per_gather = 0");
     tx.exec("SET client_min_messages = warning");
 }
 

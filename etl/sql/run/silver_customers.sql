@@ -22,9 +22,9 @@ SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
        nullif(btrim(b.loyalty_tier), '') AS loyalty_tier,
        CASE lower(b.marketing_opt_in) WHEN 'true' THEN true WHEN 'false' THEN false END AS marketing_opt_in,
        CASE WHEN etl.is_timestamp(b.updated_at) THEN b.updated_at::timestamptz ELSE b._ingested_at END AS valid_from,
-       row_number() OVER (PARTITION BY md5((b.customer_id, b.first_name, b.last_name, b.email, b.phone, b.gender,
+       row_number() OVER (PARTITION BY b.customer_id COLLATE "C", hashtext((b.customer_id, b.first_name, b.last_name, b.email, b.phone, b.gender,
                                              b.birth_date, b.city, b.pincode, b.signup_at, b.loyalty_tier,
-                                             b.marketing_opt_in, b.updated_at)::text) COLLATE "C"
+                                             b.marketing_opt_in, b.updated_at)::text)
                           ORDER BY b._ingested_at, b._batch_id) AS copy_no
 FROM bronze.customers b
 WHERE b._batch_id > (SELECT etl.watermark('silver.customers'))

@@ -22,9 +22,9 @@ FROM (
            nullif(btrim(b.reference), '') AS reference,
            CASE WHEN etl.is_numeric(b.unit_cost) AND b.unit_cost::numeric >= 0
                 THEN b.unit_cost::numeric(12,2) END AS unit_cost,
-           row_number() OVER (PARTITION BY b.movement_id COLLATE "C", md5((b.product_id, b.store_id, b.movement_ts,
+           row_number() OVER (PARTITION BY b.movement_id COLLATE "C", hashtext((b.product_id, b.store_id, b.movement_ts,
                                                                b.movement_type, b.quantity, b.reference,
-                                                               b.unit_cost)::text) COLLATE "C"
+                                                               b.unit_cost)::text)
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.inventory_movements b
     WHERE b._batch_id > (SELECT etl.watermark('silver.inventory_movements'))

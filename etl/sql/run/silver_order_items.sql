@@ -27,9 +27,9 @@ FROM (
            coalesce(lower(b.returned) = 'true', false) AS returned,
            nullif(btrim(b.return_reason), '') AS return_reason,
            CASE WHEN etl.is_timestamp(b.returned_at) THEN b.returned_at::timestamptz END AS returned_at,
-           row_number() OVER (PARTITION BY md5((b.order_item_id, b.order_id, b.line_no, b.product_id, b.size,
+           row_number() OVER (PARTITION BY b.order_item_id COLLATE "C", hashtext((b.order_item_id, b.order_id, b.line_no, b.product_id, b.size,
                                                  b.quantity, b.unit_price, b.discount_amount, b.returned,
-                                                 b.return_reason, b.returned_at)::text) COLLATE "C"
+                                                 b.return_reason, b.returned_at)::text)
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.order_items b
     WHERE b._batch_id > (SELECT etl.watermark('silver.order_items'))

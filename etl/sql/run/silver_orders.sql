@@ -28,9 +28,9 @@ FROM (
            nullif(btrim(b.shipping_pincode), '') AS shipping_pincode,
            nullif(btrim(b.session_id), '') AS session_id,
            CASE WHEN etl.is_timestamp(b.updated_at) THEN b.updated_at::timestamptz END AS updated_at,
-           row_number() OVER (PARTITION BY md5((b.order_id, b.customer_id, b.channel, b.store_id, b.order_ts, b.status,
+           row_number() OVER (PARTITION BY b.order_id COLLATE "C", hashtext((b.order_id, b.customer_id, b.channel, b.store_id, b.order_ts, b.status,
                                                  b.promotion_code, b.payment_method, b.currency, b.order_total,
-                                                 b.shipping_city, b.shipping_pincode, b.session_id, b.updated_at)::text) COLLATE "C"
+                                                 b.shipping_city, b.shipping_pincode, b.session_id, b.updated_at)::text)
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.orders b
     WHERE b._batch_id > (SELECT etl.watermark('silver.orders'))

@@ -25,9 +25,9 @@ SELECT b._batch_id, b._ingested_at, to_jsonb(b) AS payload,
        CASE WHEN etl.is_numeric(b.list_price) AND b.list_price::numeric >= 0 THEN b.list_price::numeric(12,2) END AS list_price,
        CASE lower(b.is_limited) WHEN 'true' THEN true WHEN 'false' THEN false END AS is_limited,
        CASE WHEN etl.is_timestamp(b.updated_at) THEN b.updated_at::timestamptz ELSE b._ingested_at END AS valid_from,
-       row_number() OVER (PARTITION BY md5((b.product_id, b.sku, b.brand, b.model, b.product_name, b.category,
+       row_number() OVER (PARTITION BY b.product_id COLLATE "C", hashtext((b.product_id, b.sku, b.brand, b.model, b.product_name, b.category,
                                              b.gender, b.colourway, b.material, b.size_range, b.release_date,
-                                             b.msrp, b.list_price, b.is_limited, b.updated_at)::text) COLLATE "C"
+                                             b.msrp, b.list_price, b.is_limited, b.updated_at)::text)
                           ORDER BY b._ingested_at, b._batch_id) AS copy_no
 FROM bronze.products b
 WHERE b._batch_id > (SELECT etl.watermark('silver.products'))

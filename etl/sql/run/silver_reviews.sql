@@ -21,8 +21,8 @@ FROM (
            CASE WHEN etl.is_timestamp(b.review_ts) THEN b.review_ts::timestamptz END AS review_ts,
            CASE lower(b.verified_purchase) WHEN 'true' THEN true WHEN 'false' THEN false END AS verified_purchase,
            CASE WHEN etl.is_int(b.helpful_votes) THEN b.helpful_votes::int END AS helpful_votes,
-           row_number() OVER (PARTITION BY b.review_id COLLATE "C", md5((b.product_id, b.customer_id, b.order_id, b.rating,
-                                                             b.title, b.body, b.review_ts)::text) COLLATE "C"
+           row_number() OVER (PARTITION BY b.review_id COLLATE "C", hashtext((b.product_id, b.customer_id, b.order_id, b.rating,
+                                                             b.title, b.body, b.review_ts)::text)
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.reviews b
     WHERE b._batch_id > (SELECT etl.watermark('silver.reviews'))

@@ -20,9 +20,9 @@ FROM (
            nullif(btrim(b.city), '') AS city,
            CASE WHEN etl.is_timestamp(b.started_at) THEN b.started_at::timestamptz END AS started_at,
            CASE WHEN etl.is_timestamp(b.ended_at) THEN b.ended_at::timestamptz END AS ended_at,
-           row_number() OVER (PARTITION BY b.session_id COLLATE "C", md5((b.customer_id, b.channel, b.device, b.os,
+           row_number() OVER (PARTITION BY b.session_id COLLATE "C", hashtext((b.customer_id, b.channel, b.device, b.os,
                                                               b.traffic_source, b.utm_campaign, b.city,
-                                                              b.started_at, b.ended_at)::text) COLLATE "C"
+                                                              b.started_at, b.ended_at)::text)
                               ORDER BY b._ingested_at, b._batch_id) AS copy_no
     FROM bronze.sessions b
     WHERE b._batch_id > (SELECT etl.watermark('silver.sessions'))
