@@ -21,4 +21,9 @@ psql -X -v ON_ERROR_STOP=1 -c "SELECT autopilot.version()"
 step "generate the warehouse's raw data into bronze (scale ${SCALE:-0.1}; SCALE=1 for the full 7.6M rows)"
 "$AUTOPILOT_ROOT/build/autopilot-etl" generate --scale "${SCALE:-0.1}" --seed "${SEED:-42}"
 
+step "ETL: bronze -> silver -> gold, quality checks, a short BI workload"
+"$AUTOPILOT_ROOT/build/autopilot-etl" run
+"$AUTOPILOT_ROOT/build/autopilot-etl" check --failures-only
+"$AUTOPILOT_ROOT/build/autopilot-etl" workload --seconds 10 --clients 2
+
 printf '\nDone. The cluster keeps running: eval "$(scripts/pg-local.sh env)" && psql; scripts/pg-local.sh stop ends it.\n'
