@@ -130,7 +130,10 @@ SqlOutcome drop_leftover(Context &ctx, const BuildTarget &t)
     const auto facts = index_facts(ctx.db, t.schema, t.index);
     if (facts.state != IndexState::invalid)
         return {};
-    auto out = drop_index_concurrently(ctx.config.conninfo, t.schema, t.index, ctx.config.lock_timeout);
+    // When stopping, do not hold the shutdown up: reconcile drops it after the restart.
+    const auto timeout = ctx.stopping() ? std::min<std::chrono::milliseconds>(ctx.config.lock_timeout, std::chrono::seconds(1))
+                                        : ctx.config.lock_timeout;
+    auto out = drop_index_concurrently(ctx.config.conninfo, t.schema, t.index, timeout);
     if (out.ok)
         log::info("dropped the INVALID index " + t.schema + "." + t.index + " left by a failed build");
     else

@@ -50,6 +50,17 @@ grep -q '^autopilot_cycles_total [1-9]' <<<"$metrics" || fail "cycles metric mis
 grep -q '^autopilot_database_up 1$' <<<"$metrics" || fail "database_up missing"
 pass "metrics served on loopback in Prometheus text format"
 
+# SIGHUP reloads the configuration; a broken file is refused and the previous one kept.
+printf '[verify\n' >"$WORK_DIR/d.toml"
+kill -HUP "$DAEMON_PID"
+wait_for_log "reload failed, keeping the previous configuration" 10
+write_config "$WORK_DIR/d.toml" "[cycle]" 'interval = "1h"' "[metrics]" 'listen = "127.0.0.1:0"' \
+    "[verify]" 'window = "1h"' "[log]" 'level = "debug"'
+kill -HUP "$DAEMON_PID"
+wait_for_log "reloaded the configuration" 10
+kill -0 "$DAEMON_PID" || fail "the daemon died on SIGHUP"
+pass "SIGHUP reloads the configuration and refuses a broken one"
+
 q -c "SELECT autopilot.revert($approved)" >/dev/null
 wait_for "SELECT status FROM autopilot.recommendations WHERE id = $approved" reverted 30
 [ "$(index_state "$idx")" = missing ] || fail "revert did not drop $idx"
