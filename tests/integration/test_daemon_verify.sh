@@ -11,14 +11,17 @@ q -c "CREATE TABLE wh.knob (name text PRIMARY KEY, ms float8)" \
   -c "INSERT INTO wh.knob VALUES ('a', 1), ('b', 1), ('c', 25)" \
   -c "CREATE FUNCTION wh.work(k text) RETURNS int LANGUAGE plpgsql AS \$\$
       BEGIN PERFORM pg_sleep((SELECT ms FROM wh.knob WHERE name = k) / 1000.0); RETURN 1; END \$\$"
+# One statement (one query id) per knob: aliases and constants do not change a query id, a
+# different function does.
+for k in a b c; do q -c "CREATE FUNCTION wh.work_$k() RETURNS int LANGUAGE sql AS \$\$ SELECT wh.work('$k') \$\$"; done
 set_knob() { q -c "UPDATE wh.knob SET ms = $2 WHERE name = '$1'" >/dev/null; }
 # run_work KNOB N: N executions of one normalized statement per knob.
 run_work() {
     local k=$1 n=$2
-    for _ in $(seq 1 "$n"); do echo "SELECT wh.work('$k') AS $k;"; done | psql -X -q -o /dev/null
+    for _ in $(seq 1 "$n"); do echo "SELECT wh.work_$k();"; done | psql -X -q -o /dev/null
 }
 queryid() {
-    q -c "SELECT queryid FROM pg_stat_statements WHERE query = 'SELECT wh.work(\$1) AS $1'
+    q -c "SELECT queryid FROM pg_stat_statements WHERE query = 'SELECT wh.work_$1()'
            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
 }
 recommend_for() {  # recommend_for COLUMN QUERYID
