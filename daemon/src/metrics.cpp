@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -127,6 +128,10 @@ int MetricsServer::start(const std::string &listen)
     if (bound < 0)
         throw std::runtime_error("cannot listen for metrics on " + listen);
     thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
+    // httplib's stop() is a no-op until the loop runs: wait for it, or a quick stop() would leave
+    // the thread listening forever and join() would hang.
+    for (int i = 0; i < 500 && !impl_->server.is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return bound;
 }
 
