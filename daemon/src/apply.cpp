@@ -10,8 +10,10 @@
 #include <future>
 #include <thread>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 
 constexpr const char *kApproved = R"SQL(
 SELECT id, schema_name, table_name, index_name, coalesce(estimated_bytes, 0)
@@ -35,11 +37,6 @@ SELECT coalesce(sum(pg_catalog.pg_relation_size(c.oid)), 0)
  WHERE r.status IN ('applied', 'verified')
 )SQL";
 
-constexpr const char *kPgssSchema = R"SQL(
-SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
- WHERE e.extname = 'pg_stat_statements'
-)SQL";
-
 // Sleeps in small steps so SIGTERM is noticed; returns false when stopping.
 bool sleep_unless_stopped(Context &ctx, std::chrono::milliseconds d)
 {
@@ -48,7 +45,8 @@ bool sleep_unless_stopped(Context &ctx, std::chrono::milliseconds d)
         if (ctx.stopping())
             return false;
         ctx.heartbeat();
-        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(std::chrono::milliseconds(100),
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(100),
             std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())));
     }
     return !ctx.stopping();
@@ -131,8 +129,9 @@ SqlOutcome drop_leftover(Context &ctx, const BuildTarget &t)
     if (facts.state != IndexState::invalid)
         return {};
     // When stopping, do not hold the shutdown up: reconcile drops it after the restart.
-    const auto timeout = ctx.stopping() ? std::min<std::chrono::milliseconds>(ctx.config.lock_timeout, std::chrono::seconds(1))
-                                        : ctx.config.lock_timeout;
+    const auto timeout = ctx.stopping()
+                             ? std::min<std::chrono::milliseconds>(ctx.config.lock_timeout, std::chrono::seconds(1))
+                             : ctx.config.lock_timeout;
     auto out = drop_index_concurrently(ctx.config.conninfo, t.schema, t.index, timeout);
     if (out.ok)
         log::info("dropped the INVALID index " + t.schema + "." + t.index + " left by a failed build");
@@ -211,17 +210,19 @@ void build_one(Context &ctx, const BuildTarget &t)
         }
         const bool retry = is_retryable_sqlstate(out.sqlstate) && attempt < ctx.config.max_attempts;
         if (!retry) {
-            const std::string msg = out.error + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : "");
+            const std::string msg =
+                out.error + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : "");
             log::warning("build of " + what + " failed: " + msg);
             advance(ctx.db, t.id, "failed", msg);
             ctx.metrics.add("autopilot_builds_total", 1, "result=\"failed\"");
             return;
         }
         const auto delay = retry_delay(ctx.config.retry_backoff, ctx.config.retry_backoff_max, attempt + 1);
-        log::info("build of " + what + " failed (" + out.error + "); retrying in " + std::to_string(delay.count()) + " ms");
+        log::info("build of " + what + " failed (" + out.error + "); retrying in " + std::to_string(delay.count()) +
+                  " ms");
         advance(ctx.db, t.id, "approved",
-                out.error + "; retry " + std::to_string(attempt + 1) + " of " + std::to_string(ctx.config.max_attempts) +
-                    " in " + std::to_string(delay.count()) + " ms");
+                out.error + "; retry " + std::to_string(attempt + 1) + " of " +
+                    std::to_string(ctx.config.max_attempts) + " in " + std::to_string(delay.count()) + " ms");
         ctx.metrics.add("autopilot_builds_total", 1, "result=\"retried\"");
         if (!sleep_unless_stopped(ctx, delay))
             return;  // stays approved: built after the restart
@@ -234,26 +235,28 @@ void record_baseline(Context &ctx, long id)
 {
     try {
         pqxx::work tx(ctx.db);
-        auto schema = tx.exec(kPgssSchema);
-        if (schema.empty()) {
-            log::warning("pg_stat_statements is not installed: builds cannot be verified");
+        const std::string pgss = pg_stat_statements_view(tx);
+        if (pgss.empty()) {
+            log::warning("pg_stat_statements is not installed: builds are verified from captured samples only");
             return;
         }
-        const std::string pgss = tx.quote_name(schema[0][0].as<std::string>()) + ".pg_stat_statements";
         tx.exec_params("DELETE FROM autopilot.verify_baselines WHERE recommendation_id = $1", id);
         tx.exec_params(
             "INSERT INTO autopilot.verify_baselines (recommendation_id, queryid, calls, total_exec_ms) "
-            "SELECT $1, s.queryid, sum(s.calls), sum(s.total_exec_time) FROM " + pgss + " s "
-            "WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
-            "AND s.queryid IN (SELECT (q->>'queryid')::bigint FROM autopilot.recommendations r, "
-            "jsonb_array_elements(r.affected_queries) q WHERE r.id = $1 AND q ? 'queryid') "
-            "GROUP BY s.queryid",
+            "SELECT $1, s.queryid, sum(s.calls), sum(s.total_exec_time) FROM " +
+                pgss +
+                " s "
+                "WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
+                "AND s.queryid IN (SELECT (q->>'queryid')::bigint FROM autopilot.recommendations r, "
+                "jsonb_array_elements(r.affected_queries) q WHERE r.id = $1 AND q ? 'queryid') "
+                "GROUP BY s.queryid",
             id);
         tx.commit();
     } catch (const pqxx::broken_connection &) {
         throw;
     } catch (const std::exception &e) {
-        log::warning("cannot record the verification baseline of recommendation " + std::to_string(id) + ": " + e.what());
+        log::warning("cannot record the verification baseline of recommendation " + std::to_string(id) + ": " +
+                     e.what());
     }
 }
 
@@ -289,7 +292,8 @@ void process_reverts(Context &ctx)
             advance(ctx.db, row.id, "reverted", "index not dropped: it does not carry this recommendation's tag");
             continue;
         }
-        const auto dropped = drop_index_concurrently(ctx.config.conninfo, row.schema, row.index, ctx.config.lock_timeout);
+        const auto dropped =
+            drop_index_concurrently(ctx.config.conninfo, row.schema, row.index, ctx.config.lock_timeout);
         if (!dropped.ok) {
             log::warning("cannot drop the index of " + what + " yet (" + dropped.error + "); will retry");
             continue;
@@ -315,7 +319,8 @@ void ApplyStep::run(Context &ctx)
         return;
     if (ctx.dry_run) {
         for (const auto &t : targets)
-            log::info("dry run: would build recommendation " + std::to_string(t.id) + " (" + t.schema + "." + t.index + ")");
+            log::info("dry run: would build recommendation " + std::to_string(t.id) + " (" + t.schema + "." + t.index +
+                      ")");
         return;
     }
     if (!ctx.config.apply_window.contains(local_minute_of_day())) {

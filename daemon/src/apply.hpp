@@ -7,7 +7,8 @@
 
 #include <string>
 
-namespace autopilot {
+namespace autopilot
+{
 
 struct BuildTarget {
     long id = 0;
@@ -15,8 +16,9 @@ struct BuildTarget {
     long long estimated_bytes = 0;
 };
 
-class ApplyStep : public CycleStep {
-public:
+class ApplyStep : public CycleStep
+{
+  public:
     std::string_view name() const override { return "apply"; }
     void run(Context &ctx) override;
 };

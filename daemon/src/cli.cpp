@@ -3,7 +3,8 @@
 
 #include <sstream>
 
-namespace autopilot {
+namespace autopilot
+{
 
 const std::vector<ExitCodeSpec> &exit_codes()
 {

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-namespace autopilot {
+namespace autopilot
+{
 
 // Fixed exit codes (scripts and systemd's RestartPreventExitStatus= rely on them).
 enum class ExitCode : int {
@@ -40,8 +41,9 @@ struct OptionSpec {
 };
 const std::vector<OptionSpec> &option_table();
 
-class UsageError : public std::runtime_error {
-public:
+class UsageError : public std::runtime_error
+{
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -2,16 +2,16 @@
 // the line, because a daemon that silently ignores a misspelled "auto_revert" is dangerous.
 #include "config.hpp"
 
-#include <toml++/toml.h>
-
 #include <cctype>
 #include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
+#include <toml++/toml.h>
 #include <vector>
 
-namespace autopilot {
+namespace autopilot
+{
 
 bool TimeWindow::contains(int minute) const
 {
@@ -30,7 +30,8 @@ std::optional<std::string> Config::extra_value(const std::string &key) const
     return it->second;
 }
 
-namespace {
+namespace
+{
 
 std::string trim(std::string_view s)
 {
@@ -131,13 +132,18 @@ TimeWindow parse_time_window(std::string_view text)
     return w;
 }
 
-std::string pg_interval(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
+std::string pg_interval(std::chrono::milliseconds d)
+{
+    return std::to_string(d.count()) + "ms";
+}
 
-namespace {
+namespace
+{
 
 // Reads one table of the document, checking each key against the setters it knows.
-class Reader {
-public:
+class Reader
+{
+  public:
     Reader(const toml::table &root, std::string source) : root_(root), source_(std::move(source)) {}
 
     using Setter = std::function<void(const toml::node &, const std::string &key)>;
@@ -173,7 +179,8 @@ public:
     {
         for (const auto &[k, v] : root_)
             if (!known_sections_.count(std::string(k.str())))
-                fail(std::string(k.str()), v.is_table() ? "unknown section" : "unknown key (keys belong in a [section])", v);
+                fail(std::string(k.str()),
+                     v.is_table() ? "unknown section" : "unknown key (keys belong in a [section])", v);
     }
 
     [[noreturn]] void fail(const std::string &key, const std::string &message, const toml::node &at) const
@@ -204,7 +211,7 @@ public:
         return o.str();
     }
 
-private:
+  private:
     const toml::table &root_;
     std::string source_;
     std::set<std::string> known_sections_;
@@ -266,86 +273,107 @@ Config parse_config(std::string_view text, const std::string &source)
     Config c;
     c.source = source;
     Reader r(root, source);
-    r.section("database", {
-        {"conninfo", [&](const toml::node &v, const std::string &) { c.conninfo = as_string(v); }},
-        {"reconnect_backoff_max", [&](const toml::node &v, const std::string &) {
-             c.reconnect_backoff_max = as_duration(v);
-             require_positive(c.reconnect_backoff_max);
-         }},
-    });
+    r.section("database",
+              {
+                  {"conninfo", [&](const toml::node &v, const std::string &) { c.conninfo = as_string(v); }},
+                  {"reconnect_backoff_max",
+                   [&](const toml::node &v, const std::string &) {
+                       c.reconnect_backoff_max = as_duration(v);
+                       require_positive(c.reconnect_backoff_max);
+                   }},
+              });
     r.section("cycle", {
-        {"interval", [&](const toml::node &v, const std::string &) {
-             c.cycle_interval = as_duration(v);
-             require_positive(c.cycle_interval);
-         }},
-    });
-    r.section("advisor", {
-        {"storage_budget", [&](const toml::node &v, const std::string &) {
-             if (auto i = v.value_exact<int64_t>()) {
-                 if (*i < 0)
-                     throw std::invalid_argument("must not be negative");
-                 c.storage_budget_bytes = static_cast<std::uint64_t>(*i);
-             } else {
-                 c.storage_budget_bytes = parse_size(as_string(v));
-             }
-         }},
-    }, &c.extra);
+                           {"interval",
+                            [&](const toml::node &v, const std::string &) {
+                                c.cycle_interval = as_duration(v);
+                                require_positive(c.cycle_interval);
+                            }},
+                       });
+    r.section("advisor",
+              {
+                  {"storage_budget",
+                   [&](const toml::node &v, const std::string &) {
+                       if (auto i = v.value_exact<int64_t>()) {
+                           if (*i < 0)
+                               throw std::invalid_argument("must not be negative");
+                           c.storage_budget_bytes = static_cast<std::uint64_t>(*i);
+                       } else {
+                           c.storage_budget_bytes = parse_size(as_string(v));
+                       }
+                   }},
+              },
+              &c.extra);
     r.section("apply", {
-        {"window", [&](const toml::node &v, const std::string &) { c.apply_window = parse_time_window(as_string(v)); }},
-        {"lock_timeout", [&](const toml::node &v, const std::string &) {
-             c.lock_timeout = as_duration(v);
-             require_positive(c.lock_timeout);
-         }},
-        {"max_attempts", [&](const toml::node &v, const std::string &) {
-             const double n = as_number(v);
-             if (n < 1 || n > 100 || n != static_cast<int>(n))
-                 throw std::invalid_argument("must be an integer between 1 and 100");
-             c.max_attempts = static_cast<int>(n);
-         }},
-        {"retry_backoff", [&](const toml::node &v, const std::string &) {
-             c.retry_backoff = as_duration(v);
-             require_positive(c.retry_backoff);
-         }},
-        {"retry_backoff_max", [&](const toml::node &v, const std::string &) {
-             c.retry_backoff_max = as_duration(v);
-             require_positive(c.retry_backoff_max);
-         }},
-    });
-    r.section("verify", {
-        {"window", [&](const toml::node &v, const std::string &) {
-             c.verify_window = as_duration(v);
-             require_positive(c.verify_window);
-         }},
-        {"min_calls", [&](const toml::node &v, const std::string &) {
-             const double n = as_number(v);
-             if (n < 1 || n != static_cast<long>(n))
-                 throw std::invalid_argument("must be a positive integer");
-             c.min_calls = static_cast<long>(n);
-         }},
-        {"regression_threshold_pct", [&](const toml::node &v, const std::string &) {
-             c.regression_threshold_pct = as_number(v);
-             if (c.regression_threshold_pct < 0 || c.regression_threshold_pct > 1000)
-                 throw std::invalid_argument("must be between 0 and 1000");
-         }},
-        {"auto_revert", [&](const toml::node &v, const std::string &) { c.auto_revert = as_bool(v); }},
-    });
-    r.section("metrics", {
-        {"listen", [&](const toml::node &v, const std::string &) {
-             c.metrics_listen = as_string(v);
-             if (!c.metrics_listen.empty() && c.metrics_listen.rfind(':') == std::string::npos)
-                 throw std::invalid_argument("must be HOST:PORT (e.g. \"127.0.0.1:9187\") or empty");
-         }},
-    });
-    r.section("model", {
-        {"models_dir", [&](const toml::node &v, const std::string &) { c.models_dir = as_string(v); }},
-    }, &c.extra);
+                           {"window", [&](const toml::node &v,
+                                          const std::string &) { c.apply_window = parse_time_window(as_string(v)); }},
+                           {"lock_timeout",
+                            [&](const toml::node &v, const std::string &) {
+                                c.lock_timeout = as_duration(v);
+                                require_positive(c.lock_timeout);
+                            }},
+                           {"max_attempts",
+                            [&](const toml::node &v, const std::string &) {
+                                const double n = as_number(v);
+                                if (n < 1 || n > 100 || n != static_cast<int>(n))
+                                    throw std::invalid_argument("must be an integer between 1 and 100");
+                                c.max_attempts = static_cast<int>(n);
+                            }},
+                           {"retry_backoff",
+                            [&](const toml::node &v, const std::string &) {
+                                c.retry_backoff = as_duration(v);
+                                require_positive(c.retry_backoff);
+                            }},
+                           {"retry_backoff_max",
+                            [&](const toml::node &v, const std::string &) {
+                                c.retry_backoff_max = as_duration(v);
+                                require_positive(c.retry_backoff_max);
+                            }},
+                       });
+    r.section("verify",
+              {
+                  {"window",
+                   [&](const toml::node &v, const std::string &) {
+                       c.verify_window = as_duration(v);
+                       require_positive(c.verify_window);
+                   }},
+                  {"min_calls",
+                   [&](const toml::node &v, const std::string &) {
+                       const double n = as_number(v);
+                       if (n < 1 || n != static_cast<long>(n))
+                           throw std::invalid_argument("must be a positive integer");
+                       c.min_calls = static_cast<long>(n);
+                   }},
+                  {"regression_threshold_pct",
+                   [&](const toml::node &v, const std::string &) {
+                       c.regression_threshold_pct = as_number(v);
+                       if (c.regression_threshold_pct < 0 || c.regression_threshold_pct > 1000)
+                           throw std::invalid_argument("must be between 0 and 1000");
+                   }},
+                  {"auto_revert", [&](const toml::node &v, const std::string &) { c.auto_revert = as_bool(v); }},
+              });
+    r.section("metrics",
+              {
+                  {"listen",
+                   [&](const toml::node &v, const std::string &) {
+                       c.metrics_listen = as_string(v);
+                       if (!c.metrics_listen.empty() && c.metrics_listen.rfind(':') == std::string::npos)
+                           throw std::invalid_argument("must be HOST:PORT (e.g. \"127.0.0.1:9187\") or empty");
+                   }},
+              });
+    r.section("model",
+              {
+                  {"models_dir", [&](const toml::node &v, const std::string &) { c.models_dir = as_string(v); }},
+              },
+              &c.extra);
     r.section("log", {
-        {"level", [&](const toml::node &v, const std::string &) {
-             c.log_level = as_string(v);
-             if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warning" && c.log_level != "error")
-                 throw std::invalid_argument("must be one of debug, info, warning, error");
-         }},
-    });
+                         {"level",
+                          [&](const toml::node &v, const std::string &) {
+                              c.log_level = as_string(v);
+                              if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warning" &&
+                                  c.log_level != "error")
+                                  throw std::invalid_argument("must be one of debug, info, warning, error");
+                          }},
+                     });
     r.reject_unknown_sections();
     return c;
 }

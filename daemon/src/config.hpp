@@ -10,17 +10,19 @@
 #include <string>
 #include <string_view>
 
-namespace autopilot {
+namespace autopilot
+{
 
-class ConfigError : public std::runtime_error {
-public:
+class ConfigError : public std::runtime_error
+{
+  public:
     ConfigError(std::string key, const std::string &message)
         : std::runtime_error(key.empty() ? message : "\"" + key + "\": " + message), key_(std::move(key))
     {
     }
     const std::string &key() const { return key_; }
 
-private:
+  private:
     std::string key_;
 };
 

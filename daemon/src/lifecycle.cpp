@@ -3,8 +3,10 @@
 
 #include <algorithm>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 constexpr const char *kAdvance = "SELECT autopilot.advance($1, $2, NULLIF($3, ''))";
 constexpr const char *kAdvanceMeasured = "SELECT autopilot.advance($1, $2, NULLIF($3, ''), $4::float8)";
 constexpr const char *kIndexFacts = R"SQL(
@@ -14,9 +16,22 @@ SELECT i.indisvalid, coalesce(pg_catalog.obj_description(c.oid, 'pg_class'), '')
   JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
  WHERE n.nspname = $1 AND c.relname = $2
 )SQL";
+constexpr const char *kPgssSchema = R"SQL(
+SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+ WHERE e.extname = 'pg_stat_statements'
+)SQL";
 }  // namespace
 
-std::string index_tag(long recommendation_id) { return "autopilot recommendation " + std::to_string(recommendation_id); }
+std::string pg_stat_statements_view(pqxx::transaction_base &tx)
+{
+    auto rows = tx.exec(kPgssSchema);
+    return rows.empty() ? "" : tx.quote_name(rows[0][0].as<std::string>()) + ".pg_stat_statements";
+}
+
+std::string index_tag(long recommendation_id)
+{
+    return "autopilot recommendation " + std::to_string(recommendation_id);
+}
 
 void advance(pqxx::connection_base &db, long id, const std::string &to_status, const std::string &detail,
              std::optional<double> measured)
@@ -66,7 +81,10 @@ SqlOutcome drop_index_concurrently(const std::string &conninfo, const std::strin
     return out;
 }
 
-bool is_retryable_sqlstate(const std::string &sqlstate) { return sqlstate == "55P03" || sqlstate == "40P01"; }
+bool is_retryable_sqlstate(const std::string &sqlstate)
+{
+    return sqlstate == "55P03" || sqlstate == "40P01";
+}
 
 std::chrono::milliseconds retry_delay(std::chrono::milliseconds base, std::chrono::milliseconds cap, int attempt)
 {

@@ -2,13 +2,13 @@
 // changes through autopilot.advance(), the index tag, and the catalog facts apply/verify need.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 
-namespace autopilot {
+namespace autopilot
+{
 
 // The COMMENT every index we build carries, so the catalog says which recommendation made it.
 std::string index_tag(long recommendation_id);
@@ -36,6 +36,10 @@ struct SqlOutcome {
 // cannot run in a transaction block).
 SqlOutcome drop_index_concurrently(const std::string &conninfo, const std::string &schema, const std::string &index,
                                    std::chrono::milliseconds lock_timeout);
+
+// The quoted name of pg_stat_statements' view, wherever the extension is installed; empty when
+// it is not installed.
+std::string pg_stat_statements_view(pqxx::transaction_base &tx);
 
 // An exception's message without libpq's trailing newline.
 std::string error_text(const std::exception &e);

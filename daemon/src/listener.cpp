@@ -2,12 +2,12 @@
 // also watch, and a dedicated connection keeps notifications flowing while the main one is busy.
 #include "listener.hpp"
 
+#include <cerrno>
 #include <libpq-fe.h>
 #include <poll.h>
 
-#include <cerrno>
-
-namespace autopilot {
+namespace autopilot
+{
 
 Listener::Listener(const std::string &conninfo, const std::vector<std::string> &channels)
 {

@@ -9,19 +9,22 @@
 
 struct pg_conn;
 
-namespace autopilot {
+namespace autopilot
+{
 
 struct Notification {
     std::string channel, payload;
 };
 
-class ListenerError : public std::runtime_error {
-public:
+class ListenerError : public std::runtime_error
+{
+  public:
     using std::runtime_error::runtime_error;
 };
 
-class Listener {
-public:
+class Listener
+{
+  public:
     // Connects and LISTENs on every channel. Throws ListenerError.
     Listener(const std::string &conninfo, const std::vector<std::string> &channels);
     ~Listener();
@@ -32,7 +35,7 @@ public:
     // Throws ListenerError when the connection is lost.
     std::vector<Notification> wait(std::chrono::milliseconds timeout);
 
-private:
+  private:
     std::vector<Notification> drain();
     pg_conn *conn_ = nullptr;
 };

@@ -14,8 +14,12 @@
 
 using autopilot::ExitCode;
 
-namespace {
-int code(ExitCode c) { return static_cast<int>(c); }
+namespace
+{
+int code(ExitCode c)
+{
+    return static_cast<int>(c);
+}
 }  // namespace
 
 int main(int argc, char **argv)

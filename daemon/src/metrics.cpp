@@ -1,14 +1,14 @@
 // Metrics registry and its HTTP endpoint.
 #include "metrics.hpp"
 
-#include <httplib.h>
-
 #include <chrono>
 #include <cmath>
+#include <httplib.h>
 #include <sstream>
 #include <stdexcept>
 
-namespace autopilot {
+namespace autopilot
+{
 
 Metrics::Metrics()
 {
@@ -18,7 +18,8 @@ Metrics::Metrics()
     describe("autopilot_last_cycle_duration_seconds", "gauge", "How long the last cycle took.");
     describe("autopilot_builds_total", "counter", "Index builds, by result (ok, failed, retried, interrupted).");
     describe("autopilot_reverts_total", "counter", "Indexes dropped by a revert, by reason (admin, regression).");
-    describe("autopilot_regressions_total", "counter", "Regressions detected after a build, by action (reverted, reported).");
+    describe("autopilot_regressions_total", "counter",
+             "Regressions detected after a build, by action (reverted, reported).");
     describe("autopilot_recommendations", "gauge", "Recommendations by status.");
     describe("autopilot_database_up", "gauge", "1 when the daemon is connected to PostgreSQL.");
     describe("autopilot_reconnects_total", "counter", "Reconnections to PostgreSQL.");
@@ -98,7 +99,10 @@ struct MetricsServer::Impl {
 
 MetricsServer::MetricsServer(const Metrics &metrics) : metrics_(metrics), impl_(std::make_unique<Impl>()) {}
 
-MetricsServer::~MetricsServer() { stop(); }
+MetricsServer::~MetricsServer()
+{
+    stop();
+}
 
 int MetricsServer::start(const std::string &listen)
 {

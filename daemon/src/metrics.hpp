@@ -8,10 +8,12 @@
 #include <string>
 #include <thread>
 
-namespace autopilot {
+namespace autopilot
+{
 
-class Metrics {
-public:
+class Metrics
+{
+  public:
     Metrics();
     // Declares a family ("counter" or "gauge") with its help text; idempotent.
     void describe(const std::string &name, const std::string &type, const std::string &help);
@@ -23,7 +25,7 @@ public:
     double value(const std::string &name, const std::string &labels = "") const;
     std::string render() const;
 
-private:
+  private:
     struct Family {
         std::string type = "gauge", help;
         std::map<std::string, double> samples;  // labels -> value
@@ -32,15 +34,16 @@ private:
     std::map<std::string, Family> families_;
 };
 
-class MetricsServer {
-public:
+class MetricsServer
+{
+  public:
     explicit MetricsServer(const Metrics &metrics);
     ~MetricsServer();
     // "HOST:PORT" (port 0: any free port). Returns the bound port; throws std::runtime_error.
     int start(const std::string &listen);
     void stop();
 
-private:
+  private:
     struct Impl;
     const Metrics &metrics_;
     std::unique_ptr<Impl> impl_;

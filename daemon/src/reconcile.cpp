@@ -3,8 +3,10 @@
 
 #include "log.hpp"
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 // Rows whose index may need attention: interrupted builds, and INVALID indexes bearing our names.
 constexpr const char *kCandidates = R"SQL(
 SELECT r.id, r.status, r.attempts, r.schema_name, r.index_name,
@@ -38,13 +40,20 @@ ReconcileAction plan_reconcile(const std::string &status, int attempts, IndexSta
 const char *to_string(ReconcileAction a)
 {
     switch (a) {
-    case ReconcileAction::none: return "none";
-    case ReconcileAction::mark_applied: return "mark applied";
-    case ReconcileAction::retry: return "retry";
-    case ReconcileAction::fail: return "fail";
-    case ReconcileAction::drop_and_retry: return "drop and retry";
-    case ReconcileAction::drop_and_fail: return "drop and fail";
-    case ReconcileAction::drop_leftover: return "drop leftover";
+    case ReconcileAction::none:
+        return "none";
+    case ReconcileAction::mark_applied:
+        return "mark applied";
+    case ReconcileAction::retry:
+        return "retry";
+    case ReconcileAction::fail:
+        return "fail";
+    case ReconcileAction::drop_and_retry:
+        return "drop and retry";
+    case ReconcileAction::drop_and_fail:
+        return "drop and fail";
+    case ReconcileAction::drop_leftover:
+        return "drop leftover";
     }
     return "?";
 }
@@ -65,7 +74,9 @@ void reconcile(Context &ctx)
             const std::string s = r[5].as<std::string>();
             rows.push_back({r[0].as<long>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(),
                             r[4].as<std::string>(),
-                            s == "valid" ? IndexState::valid : s == "invalid" ? IndexState::invalid : IndexState::missing});
+                            s == "valid"     ? IndexState::valid
+                            : s == "invalid" ? IndexState::invalid
+                                             : IndexState::missing});
         }
     }
     for (const auto &row : rows) {
@@ -80,7 +91,8 @@ void reconcile(Context &ctx)
         }
         if (action == ReconcileAction::drop_and_retry || action == ReconcileAction::drop_and_fail ||
             action == ReconcileAction::drop_leftover) {
-            const auto dropped = drop_index_concurrently(ctx.config.conninfo, row.schema, row.index, ctx.config.lock_timeout);
+            const auto dropped =
+                drop_index_concurrently(ctx.config.conninfo, row.schema, row.index, ctx.config.lock_timeout);
             if (!dropped.ok) {
                 // Something still holds the table (the transaction that made the build fail):
                 // the next cycle tries again. The row stays where it is until the index is gone.

@@ -7,7 +7,8 @@
 
 #include <string>
 
-namespace autopilot {
+namespace autopilot
+{
 
 enum class ReconcileAction {
     none,

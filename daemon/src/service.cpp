@@ -7,11 +7,12 @@
 #include "reconcile.hpp"
 
 #include <systemd/sd-daemon.h>
-
 #include <thread>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 
 // pg_try_advisory_lock(key1, key2): 'APLT', 1.
 constexpr const char *kSingleDaemonLock = "SELECT pg_catalog.pg_try_advisory_lock(1095781460, 1)";
@@ -37,7 +38,10 @@ log::Level level_of(const std::string &name)
     return log::Level::info;
 }
 
-void notify_status(const std::string &status) { sd_notify(0, ("STATUS=" + status).c_str()); }
+void notify_status(const std::string &status)
+{
+    sd_notify(0, ("STATUS=" + status).c_str());
+}
 
 double unix_now()
 {
@@ -54,7 +58,10 @@ Service::Service(Options options, Config config, SignalWatcher &signals)
     watchdog_enabled_ = sd_watchdog_enabled(0, &usec) > 0;
 }
 
-Service::~Service() { disconnect(); }
+Service::~Service()
+{
+    disconnect();
+}
 
 void Service::heartbeat()
 {
@@ -286,7 +293,8 @@ ExitCode Service::run()
                 result = ExitCode::failure;
                 break;
             }
-            log::warning("database unavailable (" + message + "); retrying in " + std::to_string(backoff.count()) + " ms");
+            log::warning("database unavailable (" + message + "); retrying in " + std::to_string(backoff.count()) +
+                         " ms");
             notify_status("database unavailable; retrying");
             metrics_.add("autopilot_reconnects_total");
             sleep_unless_stopped(backoff);

@@ -14,21 +14,24 @@
 #include <memory>
 #include <pqxx/pqxx>
 
-namespace autopilot {
+namespace autopilot
+{
 
 // The connection could not be used (lost, refused, or another daemon holds the database).
-class ConnectionLost : public std::runtime_error {
-public:
+class ConnectionLost : public std::runtime_error
+{
+  public:
     using std::runtime_error::runtime_error;
 };
 
-class Service {
-public:
+class Service
+{
+  public:
     Service(Options options, Config config, SignalWatcher &signals);
     ~Service();
     ExitCode run();
 
-private:
+  private:
     void connect();
     void disconnect();
     bool run_cycle();

@@ -6,8 +6,10 @@
 #include <csignal>
 #include <pthread.h>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 sigset_t watched()
 {
     sigset_t set;

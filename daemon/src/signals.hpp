@@ -6,10 +6,12 @@
 #include <functional>
 #include <thread>
 
-namespace autopilot {
+namespace autopilot
+{
 
-class SignalWatcher {
-public:
+class SignalWatcher
+{
+  public:
     // Blocks the signals in the calling thread (call before starting any other thread, so every
     // thread inherits the mask) and starts the watcher.
     SignalWatcher();
@@ -18,7 +20,7 @@ public:
     std::atomic<bool> stop{false};
     std::atomic<bool> reload{false};
 
-private:
+  private:
     std::thread thread_;
 };
 

@@ -6,24 +6,25 @@
 #include "config.hpp"
 #include "metrics.hpp"
 
-#include <pqxx/pqxx>
-
 #include <any>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 #include <typeindex>
 #include <unordered_map>
 #include <vector>
 
-namespace autopilot {
+namespace autopilot
+{
 
 // Per-type state that outlives a cycle (a loaded model, a what-if cache): a step asks for
 // `ctx.state.get<MyState>()` and gets the same object next cycle. Survives reconnects and SIGHUP.
-class StateStore {
-public:
+class StateStore
+{
+  public:
     template <class T> T &get()
     {
         auto &slot = slots_[std::type_index(typeid(T))];
@@ -37,7 +38,7 @@ public:
         return it == slots_.end() ? nullptr : std::any_cast<std::shared_ptr<T> &>(it->second).get();
     }
 
-private:
+  private:
     std::unordered_map<std::type_index, std::any> slots_;
 };
 
@@ -58,8 +59,9 @@ struct Context {
     bool stopping() const { return stop.load(); }
 };
 
-class CycleStep {
-public:
+class CycleStep
+{
+  public:
     virtual ~CycleStep() = default;
     virtual std::string_view name() const = 0;
     // Throws on failure; the service logs it with the step's name, counts it and goes on with the
@@ -68,13 +70,14 @@ public:
 };
 
 // A stage whose component has not landed yet: does nothing.
-class NoopStep : public CycleStep {
-public:
+class NoopStep : public CycleStep
+{
+  public:
     explicit NoopStep(std::string name) : name_(std::move(name)) {}
     std::string_view name() const override { return name_; }
     void run(Context &) override {}
 
-private:
+  private:
     std::string name_;
 };
 

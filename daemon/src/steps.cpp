@@ -3,7 +3,8 @@
 #include "step.hpp"
 #include "verify.hpp"
 
-namespace autopilot {
+namespace autopilot
+{
 
 std::vector<std::unique_ptr<CycleStep>> make_cycle_steps()
 {

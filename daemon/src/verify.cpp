@@ -10,8 +10,10 @@
 #include <map>
 #include <sstream>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 
 constexpr const char *kDue = R"SQL(
 SELECT id, schema_name, index_name, extract(epoch FROM now() - applied_at)
@@ -23,9 +25,29 @@ SELECT id, schema_name, index_name, extract(epoch FROM now() - applied_at)
 constexpr const char *kBaseline =
     "SELECT queryid, calls, total_exec_ms FROM autopilot.verify_baselines WHERE recommendation_id = $1";
 
-constexpr const char *kPgssSchema = R"SQL(
-SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
- WHERE e.extname = 'pg_stat_statements'
+// Captured samples (the capture concern's autopilot.samples), when present and readable: the
+// real latencies of sampled executions before the build started and after it ended, as counters
+// measure() understands (baseline = before; now = before + after).
+constexpr const char *kSamplesReadable = R"SQL(
+SELECT pg_catalog.to_regclass('autopilot.samples') IS NOT NULL
+   AND pg_catalog.has_table_privilege('autopilot.samples', 'SELECT')
+)SQL";
+constexpr const char *kSampleCounters = R"SQL(
+WITH r AS (
+    SELECT r.id, r.applied_at, r.affected_queries,
+           (SELECT max(e.at) FROM autopilot.recommendation_events e
+             WHERE e.recommendation_id = r.id AND e.to_status = 'applying') AS build_started
+      FROM autopilot.recommendations r WHERE r.id = $1)
+SELECT s.queryid,
+       count(*) FILTER (WHERE s.captured_at < r.build_started)::float8,
+       coalesce(sum(s.total_ms) FILTER (WHERE s.captured_at < r.build_started), 0),
+       count(*) FILTER (WHERE s.captured_at >= r.applied_at)::float8,
+       coalesce(sum(s.total_ms) FILTER (WHERE s.captured_at >= r.applied_at), 0)
+  FROM autopilot.samples s, r
+ WHERE s.status = 'ok'
+   AND s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+   AND s.queryid IN (SELECT (q->>'queryid')::bigint FROM jsonb_array_elements(r.affected_queries) q WHERE q ? 'queryid')
+ GROUP BY s.queryid
 )SQL";
 
 // Past this many verify windows without enough executions, the index is kept as verified with
@@ -101,9 +123,7 @@ void VerifyStep::run(Context &ctx)
         pqxx::nontransaction tx(ctx.db);
         for (const auto &r : tx.exec_params(kDue, pg_interval(ctx.config.verify_window)))
             due.push_back({r[0].as<long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<double>()});
-        auto s = tx.exec(kPgssSchema);
-        if (!s.empty())
-            pgss = tx.quote_name(s[0][0].as<std::string>()) + ".pg_stat_statements";
+        pgss = pg_stat_statements_view(tx);
     }
     for (const auto &d : due) {
         if (ctx.stopping())
@@ -115,13 +135,32 @@ void VerifyStep::run(Context &ctx)
             for (const auto &r : tx.exec_params(kBaseline, d.id))
                 before.push_back({r[0].as<std::int64_t>(), r[1].as<double>(), r[2].as<double>()});
             if (!pgss.empty() && !before.empty()) {
-                for (const auto &r : tx.exec_params(
-                         "SELECT s.queryid, sum(s.calls)::float8, sum(s.total_exec_time) FROM " + pgss + " s "
-                         "WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
-                         "AND s.queryid IN (SELECT queryid FROM autopilot.verify_baselines WHERE recommendation_id = $1) "
-                         "GROUP BY s.queryid",
-                         d.id))
+                for (const auto &r :
+                     tx.exec_params("SELECT s.queryid, sum(s.calls)::float8, sum(s.total_exec_time) FROM " + pgss +
+                                        " s "
+                                        "WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+                                        "pg_catalog.current_database()) "
+                                        "AND s.queryid IN (SELECT queryid FROM autopilot.verify_baselines WHERE "
+                                        "recommendation_id = $1) "
+                                        "GROUP BY s.queryid",
+                                    d.id))
                     now.push_back({r[0].as<std::int64_t>(), r[1].as<double>(), r[2].as<double>()});
+            }
+        }
+        if (before.empty() || measure(before, now).statements == 0) {
+            // pg_stat_statements has nothing to compare: fall back on captured samples.
+            pqxx::nontransaction tx(ctx.db);
+            if (tx.exec(kSamplesReadable)[0][0].as<bool>()) {
+                std::vector<StatementCounters> sb, sn;
+                for (const auto &r : tx.exec_params(kSampleCounters, d.id)) {
+                    const auto q = r[0].as<std::int64_t>();
+                    sb.push_back({q, r[1].as<double>(), r[2].as<double>()});
+                    sn.push_back({q, r[1].as<double>() + r[3].as<double>(), r[2].as<double>() + r[4].as<double>()});
+                }
+                if (measure(sb, sn).statements > 0 || before.empty()) {
+                    before = std::move(sb);
+                    now = std::move(sn);
+                }
             }
         }
         if (before.empty()) {
@@ -134,16 +173,19 @@ void VerifyStep::run(Context &ctx)
         const Measurement m = measure(before, now);
         const Verdict v = judge(m, ctx.config.min_calls, ctx.config.regression_threshold_pct, ctx.config.auto_revert);
         const std::string figures = std::to_string(m.statements) + " statement(s), " +
-                                    std::to_string(static_cast<long>(m.calls_after)) + " calls: " + fixed1(m.before_ms) +
-                                    " ms -> " + fixed1(m.after_ms) + " ms per call (" + fixed1(m.gain_pct) + "%)";
+                                    std::to_string(static_cast<long>(m.calls_after)) +
+                                    " calls: " + fixed1(m.before_ms) + " ms -> " + fixed1(m.after_ms) +
+                                    " ms per call (" + fixed1(m.gain_pct) + "%)";
         switch (v) {
         case Verdict::wait:
             if (d.age_s * 1000 > kGiveUpWindows * static_cast<double>(ctx.config.verify_window.count())) {
                 advance(ctx.db, d.id, "verified",
-                        "not measured: fewer than " + std::to_string(ctx.config.min_calls) + " executions since the build");
+                        "not measured: fewer than " + std::to_string(ctx.config.min_calls) +
+                            " executions since the build");
                 log::info("verified " + what + " without a measurement (too few executions)");
             } else {
-                log::debug(what + ": waiting for " + std::to_string(ctx.config.min_calls) + " executions (" + figures + ")");
+                log::debug(what + ": waiting for " + std::to_string(ctx.config.min_calls) + " executions (" + figures +
+                           ")");
             }
             break;
         case Verdict::keep:

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-namespace autopilot {
+namespace autopilot
+{
 
 struct StatementCounters {
     std::int64_t queryid = 0;
@@ -30,16 +31,17 @@ struct Measurement {
 Measurement measure(const std::vector<StatementCounters> &baseline, const std::vector<StatementCounters> &now);
 
 enum class Verdict {
-    wait,     // not enough executions yet
-    keep,     // verified
-    revert,   // worse beyond the threshold, auto_revert on
-    report,   // worse beyond the threshold, auto_revert off: verified, flagged as a regression
+    wait,    // not enough executions yet
+    keep,    // verified
+    revert,  // worse beyond the threshold, auto_revert on
+    report,  // worse beyond the threshold, auto_revert off: verified, flagged as a regression
 };
 
 Verdict judge(const Measurement &m, long min_calls, double regression_threshold_pct, bool auto_revert);
 
-class VerifyStep : public CycleStep {
-public:
+class VerifyStep : public CycleStep
+{
+  public:
     std::string_view name() const override { return "verify"; }
     void run(Context &ctx) override;
 };

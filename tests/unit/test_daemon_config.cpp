@@ -6,7 +6,8 @@
 using namespace autopilot;
 using namespace std::chrono_literals;
 
-namespace {
+namespace
+{
 std::string error_key(const std::string &toml)
 {
     try {
