@@ -105,13 +105,17 @@ index_state() {
 invalid_indexes() { q -c "SELECT count(*) FROM pg_index WHERE NOT indisvalid"; }
 
 metrics_url() { grep -o 'http://127.0.0.1:[0-9]*/metrics' "$DAEMON_LOG" | head -n 1; }
-# wait_for_metric NAME VALUE [SECONDS]: polls the daemon's /metrics until the sample has VALUE.
+# wait_for_metric NAME MIN [SECONDS]: polls the daemon's /metrics until the sample is >= MIN
+# (counters may move past an exact value between two polls).
 wait_for_metric() {
-    local name=$1 value=$2 timeout=${3:-30}
+    local name=$1 min=$2 timeout=${3:-30} got=""
     local deadline=$((SECONDS + timeout))
     while [ $SECONDS -lt $deadline ]; do
-        curl -fsS "$(metrics_url)" 2>/dev/null | grep -qx "$name $value" && return 0
+        got=$(curl -fsS "$(metrics_url)" 2>/dev/null | awk -v n="$name" '$1 == n { print $2 }')
+        if [ -n "$got" ] && awk -v g="$got" -v m="$min" 'BEGIN { exit !(g + 0 >= m + 0) }'; then
+            return 0
+        fi
         sleep 0.1
     done
-    fail "timed out waiting for metric $name = $value"
+    fail "timed out waiting for metric $name >= $min (last: ${got:-none})"
 }
