@@ -1,8 +1,8 @@
-// autopilotd entry point: the command line (cli.hpp), the configuration (config.hpp), then the
-// service (service.hpp). Exit codes are fixed: see cli.hpp and docs/daemon.md.
+// autopilotd entry point: the command line (command_line.hpp), the configuration (config.hpp), then the
+// service (service.hpp). Exit codes are fixed: see command_line.hpp and docs/daemon.md.
 #include "autopilot/unit.hpp"
 #include "autopilot/version.hpp"
-#include "cli.hpp"
+#include "command_line.hpp"
 #include "config.hpp"
 #include "log.hpp"
 #include "service.hpp"

@@ -3,7 +3,7 @@
 // steps on SIGTERM, and talks to systemd (READY, WATCHDOG, STOPPING, STATUS).
 #pragma once
 
-#include "cli.hpp"
+#include "command_line.hpp"
 #include "config.hpp"
 #include "listener.hpp"
 #include "metrics.hpp"

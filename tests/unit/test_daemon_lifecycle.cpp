@@ -1,5 +1,5 @@
 // The daemon's pure decisions: command line, reconcile, retry back-off, verification, metrics.
-#include "cli.hpp"
+#include "command_line.hpp"
 #include "lifecycle.hpp"
 #include "metrics.hpp"
 #include "reconcile.hpp"

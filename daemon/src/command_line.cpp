@@ -1,5 +1,5 @@
-// Command-line table and parser.
-#include "cli.hpp"
+// Command-line table and parser (named command_line, not cli: the ETL tool has its own cli.hpp).
+#include "command_line.hpp"
 
 #include <sstream>
 
