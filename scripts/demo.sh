@@ -26,4 +26,34 @@ step "ETL: bronze -> silver -> gold, quality checks, a short BI workload"
 "$AUTOPILOT_ROOT/build/autopilot-etl" check --failures-only
 "$AUTOPILOT_ROOT/build/autopilot-etl" workload --seconds 10 --clients 2
 
+# ---- lifecycle: an administrator approves in psql, the daemon builds it ----------------------------
+step "lifecycle: a recommendation, approved in psql, built by autopilotd"
+# The daemon builds indexes as a member of the tables' owner role (docs/decisions.md).
+psql -X -v ON_ERROR_STOP=1 -q <<'SQL'
+SET client_min_messages = warning;
+DO $$ BEGIN CREATE ROLE demo_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+GRANT demo_owner TO autopilot_daemon;
+CREATE SCHEMA IF NOT EXISTS lifecycle_demo AUTHORIZATION demo_owner;
+CREATE TABLE IF NOT EXISTS lifecycle_demo.orders AS
+    SELECT g AS id, g % 1000 AS customer, now() - g * interval '1 minute' AS placed FROM generate_series(1, 100000) g;
+ALTER TABLE lifecycle_demo.orders OWNER TO demo_owner;
+-- Until the advisor has run, one recommendation is written the way the daemon writes them.
+SET ROLE autopilot_daemon;
+SELECT autopilot.recommend('lifecycle_demo.orders', ARRAY['customer'], 900, 85, 2 * 1024 * 1024, '[]', 0.9,
+                           'demo: orders are looked up by customer') AS demo_recommendation \gset
+RESET ROLE;
+SQL
+demo_id=$(psql -X -Atq -c "SELECT max(id) FROM autopilot.recommendations WHERE table_name = 'orders' AND schema_name = 'lifecycle_demo'")
+psql -X -c "SELECT id, \"table\", columns, size, gain_pct, confidence, rationale FROM autopilot.pending"
+echo "psql> SELECT autopilot.approve($demo_id, 'looks good');"
+psql -X -v ON_ERROR_STOP=1 -Atq -o /dev/null \
+    -c "SELECT autopilot.approve(id, 'looks good') FROM autopilot.recommendations WHERE id = $demo_id AND status = 'pending'"
+demo_conf=$(mktemp /tmp/autopilotd-demo.XXXXXX.toml)
+printf '[database]\nconninfo = "host=%s port=%s dbname=%s user=autopilot_daemon"\n[metrics]\nlisten = ""\n' \
+    "$PGHOST" "$PGPORT" "$PGDATABASE" >"$demo_conf"
+"${AUTOPILOT_BUILD_DIR:-$AUTOPILOT_ROOT/build}/autopilotd" --config "$demo_conf" --once
+rm -f "$demo_conf"
+psql -X -c "SELECT id, status, index_name, decided_by, applied_at FROM autopilot.recommendations WHERE id = $demo_id" \
+        -c "SELECT at, actor, from_status, to_status, detail FROM autopilot.recommendation_events WHERE recommendation_id = $demo_id ORDER BY id"
+
 printf '\nDone. The cluster keeps running: eval "$(scripts/pg-local.sh env)" && psql; scripts/pg-local.sh stop ends it.\n'

@@ -1,21 +1,69 @@
-// autopilotd entry point: parses the command line and runs the service (see service.cpp).
+// autopilotd entry point: the command line (command_line.hpp), the configuration (config.hpp), then the
+// service (service.hpp). Exit codes are fixed: see command_line.hpp and docs/daemon.md.
+#include "autopilot/unit.hpp"
 #include "autopilot/version.hpp"
+#include "command_line.hpp"
+#include "config.hpp"
+#include "log.hpp"
+#include "service.hpp"
+#include "signals.hpp"
 
 #include <cstdio>
-#include <cstring>
+#include <fstream>
+#include <iostream>
+
+using autopilot::ExitCode;
+
+namespace
+{
+int code(ExitCode c)
+{
+    return static_cast<int>(c);
+}
+}  // namespace
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--version") == 0) {
-            std::printf("autopilotd %s\n", autopilot::kVersion);
-            return 0;
-        }
-        if (std::strcmp(argv[i], "--help") == 0) {
-            std::printf("usage: autopilotd [--config FILE] [--once] [--dry-run] [--version] [--help]\n");
-            return 0;
-        }
+    autopilot::Options options;
+    try {
+        options = autopilot::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const autopilot::UsageError &e) {
+        std::fprintf(stderr, "autopilotd: %s\nTry \"autopilotd --help\".\n", e.what());
+        return code(ExitCode::usage);
     }
-    std::fprintf(stderr, "autopilotd: not implemented yet\n");
-    return 1;
+    if (options.help) {
+        std::fputs(autopilot::usage_text().c_str(), stdout);
+        return code(ExitCode::ok);
+    }
+    if (options.version) {
+        std::printf("autopilotd %s\n", autopilot::kVersion);
+        return code(ExitCode::ok);
+    }
+    if (options.print_unit) {
+        std::fputs(autopilot::kSystemdUnit, stdout);
+        return code(ExitCode::ok);
+    }
+
+    autopilot::Config config;
+    try {
+        // Without --config, the default file is optional: PG* variables and defaults suffice.
+        options.config_given = options.config_given || std::ifstream(options.config_path).good();
+        if (options.config_given)
+            config = autopilot::load_config(options.config_path);
+    } catch (const autopilot::ConfigError &e) {
+        std::fprintf(stderr, "autopilotd: bad configuration: %s\n", e.what());
+        return code(ExitCode::usage);
+    }
+    if (options.check_config) {
+        std::printf("configuration %s is valid\n", config.source.c_str());
+        return code(ExitCode::ok);
+    }
+    try {
+        autopilot::SignalWatcher signals;  // before any other thread: they inherit the signal mask
+        autopilot::Service service(options, std::move(config), signals);
+        return code(service.run());
+    } catch (const std::exception &e) {
+        autopilot::log::error(std::string("fatal: ") + e.what());
+        return code(ExitCode::failure);
+    }
 }
