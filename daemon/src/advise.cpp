@@ -166,6 +166,7 @@ AdviceReport run_advisor(pqxx::connection_base &db, const AdvisorOptions &o, con
     wo.sample_rate = capture_sample_rate(db);
     std::vector<SampleRow> samples = load_samples(db, window, 20);
     std::vector<WorkloadStatement> workload = build_workload(delta, samples, catalog, window, wo);
+    apply_write_rates(workload, catalog);
     if (snapshot)
         *snapshot = std::move(snap);
     rep.statements = workload.size();

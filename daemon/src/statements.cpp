@@ -15,6 +15,12 @@ namespace {
 
 bool failed(const std::string &status) { return status == "timeout" || status == "cancelled"; }
 
+std::string str(const nlohmann::json &o, const char *key)
+{
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // Uses from the capture's predicate columns (already resolved by the server).
 void add_captured_uses(const std::string &predicates, const Catalog &catalog, std::vector<ResolvedUse> &uses)
 {
@@ -26,16 +32,16 @@ void add_captured_uses(const std::string &predicates, const Catalog &catalog, st
     for (const auto &p : j) {
         if (!p.is_object())
             continue;
-        auto kind = use_kind_from_string(p.value("kind", ""));
-        const TableInfo *t = catalog.find(p.value("schema", ""), p.value("table", ""));
-        const std::string col = p.value("column", "");
+        auto kind = use_kind_from_string(str(p, "kind"));
+        const TableInfo *t = catalog.find(str(p, "schema"), str(p, "table"));
+        const std::string col = str(p, "column");
         if (!kind || !t || !t->column(col))
             continue;
         ResolvedUse u;
         u.table = t->key();
         u.column = col;
         u.kind = *kind;
-        u.op = p.value("op", "");
+        u.op = str(p, "op");
         uses.push_back(std::move(u));
     }
 }
@@ -56,6 +62,7 @@ struct Group {
     WorkloadStatement st;
     double calls = 0;
     double total_ms = 0;
+    double rows = 0;
     std::vector<const SampleRow *> samples;
     bool skip = false;
 };
@@ -79,7 +86,7 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
     };
 
     std::set<int64_t> seen;
-    auto take = [&](int64_t queryid, const std::string &normalized, double calls, double total_ms) {
+    auto take = [&](int64_t queryid, const std::string &normalized, double calls, double total_ms, double rows) {
         ParsedStatement ps = parse_statement(normalized);
         std::string key = ps.ok ? ps.fingerprint : "queryid:" + std::to_string(queryid);
         // Statements that never finished have no normalized text; their samples' fingerprint groups them.
@@ -91,6 +98,10 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
             g.st.display = normalized;
             g.st.text = normalized;
             g.st.writes = ps.command == "insert" || ps.command == "update" || ps.command == "delete";
+            // The modified relation is the first one the walker records for a data-modifying statement.
+            if (g.st.writes && !ps.relations.empty())
+                if (const TableInfo *t = catalog.find(ps.relations.front().schema, ps.relations.front().name))
+                    g.st.write_target = t->key();
             if (ps.ok) {
                 g.st.uses = resolve_uses(ps, catalog);
                 g.st.tables = resolve_tables(ps, catalog);
@@ -102,19 +113,20 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
         }
         g.calls += calls;
         g.total_ms += total_ms;
+        g.rows += rows;
         for (const SampleRow *s : by_queryid[queryid])
             g.samples.push_back(s);
         seen.insert(queryid);
     };
 
     for (const auto &row : delta)
-        take(row.queryid, row.query, row.calls, row.total_ms);
+        take(row.queryid, row.query, row.calls, row.total_ms, row.rows);
     // Statements only the capture saw: they never finished (timeouts) or finished outside pg_stat_statements.
     for (const auto &[queryid, list] : by_queryid) {
         if (seen.count(queryid) || list.empty() || list.front()->query.empty())
             continue;
         ParsedStatement ps = parse_statement(list.front()->query);
-        take(queryid, ps.ok ? ps.normalized : list.front()->query, 0, 0);
+        take(queryid, ps.ok ? ps.normalized : list.front()->query, 0, 0, 0);
     }
 
     std::vector<WorkloadStatement> out;
@@ -134,7 +146,9 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
                 extra_ms += s->total_ms / o.sample_rate;
                 st.lower_bound = true;
             }
-            add_captured_uses(s->predicates, catalog, st.uses);
+            std::vector<ResolvedUse> captured;
+            add_captured_uses(s->predicates, catalog, captured);
+            merge_uses(st.uses, captured);
             if (s->truncated || s->query.empty())
                 continue;
             ParsedStatement ps = parse_statement(s->query);
@@ -172,6 +186,7 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
             continue;
         st.calls_per_hour = calls / window_hours;
         st.mean_ms = (g.total_ms + extra_ms) / calls;
+        st.rows_per_call = g.calls > 0 ? g.rows / g.calls : 0;
         if (st.tables.empty() && st.uncostable_reason.empty())
             continue;  // touches no user table (catalog queries, SET, the daemon's own calls)
         out.push_back(std::move(st));
@@ -182,6 +197,17 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
     if (out.size() > o.max_statements)
         out.resize(o.max_statements);
     return out;
+}
+
+void apply_write_rates(const std::vector<WorkloadStatement> &workload, Catalog &catalog)
+{
+    for (auto &t : catalog.tables)
+        t.writes_per_hour = 0;
+    for (const auto &st : workload)
+        if (st.writes && !st.write_target.empty())
+            for (auto &t : catalog.tables)
+                if (t.key() == st.write_target)
+                    t.writes_per_hour += st.rows_per_call * st.calls_per_hour;
 }
 
 } // namespace autopilot

@@ -20,4 +20,8 @@ std::vector<WorkloadStatement> build_workload(const std::vector<PssRow> &delta, 
                                               const Catalog &catalog, double window_hours,
                                               const WorkloadOptions &options = {});
 
+// Sets each table's writes_per_hour from the workload's INSERT/UPDATE/DELETE statements (rows per
+// call × calls per hour): the window the advice is about, not a bulk load before it.
+void apply_write_rates(const std::vector<WorkloadStatement> &workload, Catalog &catalog);
+
 } // namespace autopilot
