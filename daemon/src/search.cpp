@@ -191,10 +191,18 @@ private:
                 continue;
             const double before = (*outcomes_)[s].before_ms;
             if (e.ms > cur_[s] * (1 + o_.regression_threshold) || e.ms > before * (1 + o_.regression_threshold)) {
+                // Reported only when it would be slower than today (a widening that is merely worse than
+                // the narrower index it replaces is a plain loss, not a regression to warn about).
+                if (e.ms <= before * (1 + o_.regression_threshold))
+                    return false;
                 char buf[64];
                 std::snprintf(buf, sizeof buf, " predicted %.0f%% slower",
-                              100.0 * (e.ms / std::max(1e-9, std::min(cur_[s], before)) - 1));
-                const std::string msg = op.def.describe() + ": statement " + w_[s].id + buf;
+                              100.0 * (e.ms / std::max(1e-9, before) - 1));
+                std::string text = w_[s].display.substr(0, 80);
+                for (auto &c : text)
+                    if (c == '\n')
+                        c = ' ';
+                const std::string msg = op.def.describe() + ": \"" + text + "\"" + buf;
                 if (std::find(vetoed.begin(), vetoed.end(), msg) == vetoed.end())
                     vetoed.push_back(msg);
                 return false;

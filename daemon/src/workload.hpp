@@ -48,7 +48,7 @@ struct TableInfo {
     std::vector<ColumnStats> columns;
     double rows = 0;                     // pg_class.reltuples
     int64_t bytes = 0;                   // heap size
-    double writes_per_hour = 0;          // inserted + updated + deleted rows per hour in the window
+    double writes_per_hour = 0;          // rows inserted, updated or deleted per hour by the workload
     std::vector<IndexInfo> indexes;
 
     std::string key() const { return schema + "." + name; }
@@ -85,6 +85,8 @@ struct WorkloadStatement {
     double mean_ms = 0;
     bool lower_bound = false;            // timed out / cancelled: mean_ms is a lower bound
     bool writes = false;                 // INSERT/UPDATE/DELETE
+    std::string write_target;            // TableInfo::key() of the table it modifies
+    double rows_per_call = 0;            // rows returned or affected per execution
     std::vector<ResolvedUse> uses;
     std::vector<std::string> tables;     // TableInfo::key() of every base table referenced
     bool all_columns = false;            // SELECT * somewhere: no covering index can serve it
