@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace autopilot {
+namespace autopilot
+{
 
 LatencyEstimator::LatencyEstimator(std::shared_ptr<const LatencyModel> model, FeatureContext context,
                                    double fallback_log_cost_scale)

@@ -10,16 +10,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace autopilot {
+namespace autopilot
+{
 
 struct LatencyEstimate {
     double ms = 0, low_ms = 0, high_ms = 0;
-    double confidence = 0;     // 0..1, see Prediction
-    bool from_model = false;   // false: optimizer cost × scale
-    std::string explanation;   // top feature contributions, e.g. "seq_scan_pages ×2.31, ..." (when asked)
+    double confidence = 0;    // 0..1, see Prediction
+    bool from_model = false;  // false: optimizer cost × scale
+    std::string explanation;  // top feature contributions, e.g. "seq_scan_pages ×2.31, ..." (when asked)
 };
 
-class LatencyEstimator {
+class LatencyEstimator
+{
   public:
     // Default scale for the cost fallback: ln(ms per cost unit) measured on the demo workload
     // (docs/predictor.md); replaced by the active model's own fitted scale when there is one.

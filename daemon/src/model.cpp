@@ -13,10 +13,12 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 
-constexpr double kMinMs = 0.01;    // latencies below the timer's resolution are clamped
+constexpr double kMinMs = 0.01;  // latencies below the timer's resolution are clamped
 constexpr double kMinCost = 0.01;
 
 std::uint64_t mix(std::uint64_t z)
@@ -45,7 +47,10 @@ double quantile(std::vector<double> v, double q)
     return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
 
-double log_ms(double ms) { return std::log(std::max(kMinMs, ms)); }
+double log_ms(double ms)
+{
+    return std::log(std::max(kMinMs, ms));
+}
 
 xgb::DMatrix matrix(const std::vector<const std::vector<float> *> &rows)
 {
@@ -207,7 +212,8 @@ double fit_log_cost_scale(const std::vector<Example> &examples)
     return examples.empty() ? 0 : sum / static_cast<double>(examples.size());
 }
 
-namespace {
+namespace
+{
 
 // Trains the members on ex[idx]; the caller sets the baseline and calibration.
 LatencyModel train_members(const std::vector<Example> &ex, const std::vector<std::size_t> &idx,
@@ -291,8 +297,7 @@ std::pair<LatencyModel, Evaluation> LatencyModel::train_and_evaluate(const std::
     Evaluation ev;
     std::vector<double> residuals;
     ev.by_fingerprint = evaluate_split(
-        "fingerprint", examples, split_by_fingerprint(examples, options.test_fraction, options.seed), options,
-        nullptr);
+        "fingerprint", examples, split_by_fingerprint(examples, options.test_fraction, options.seed), options, nullptr);
     ev.random = evaluate_split("random", examples, split_random(examples.size(), options.test_fraction, options.seed),
                                options, &residuals);
     const auto start = std::chrono::steady_clock::now();
@@ -332,7 +337,10 @@ std::vector<Prediction> LatencyModel::predict(const std::vector<std::vector<floa
     return preds;
 }
 
-Prediction LatencyModel::predict(const std::vector<float> &features) const { return predict(std::vector<std::vector<float>>{features}).front(); }
+Prediction LatencyModel::predict(const std::vector<float> &features) const
+{
+    return predict(std::vector<std::vector<float>>{features}).front();
+}
 
 std::vector<Contribution> LatencyModel::explain(const std::vector<float> &features, std::size_t top) const
 {
@@ -348,8 +356,9 @@ std::vector<Contribution> LatencyModel::explain(const std::vector<float> &featur
     for (std::size_t j = 0; j < sum.size(); ++j)
         if (sum[j] != 0)
             out.push_back({j < names.size() ? names[j] : "f" + std::to_string(j), sum[j]});
-    std::sort(out.begin(), out.end(),
-              [](const Contribution &a, const Contribution &b) { return std::abs(a.log_effect) > std::abs(b.log_effect); });
+    std::sort(out.begin(), out.end(), [](const Contribution &a, const Contribution &b) {
+        return std::abs(a.log_effect) > std::abs(b.log_effect);
+    });
     if (out.size() > top)
         out.resize(top);
     return out;

@@ -14,7 +14,8 @@
 #include <string>
 #include <vector>
 
-namespace autopilot {
+namespace autopilot
+{
 
 // One executed statement, as the capture contract gives it (status 'ok' only are learned from).
 struct Sample {
@@ -39,11 +40,11 @@ std::vector<Example> make_examples(const std::vector<Sample> &samples, const Fea
 
 // Hyper-parameters (see docs/predictor.md for why these values).
 struct TrainingOptions {
-    int members = 5;           // ensemble size: the spread of members is the model's uncertainty
+    int members = 5;  // ensemble size: the spread of members is the model's uncertainty
     int rounds = 300;
     int max_depth = 6;
     double eta = 0.05;
-    double subsample = 0.8;    // row bagging: makes the members differ
+    double subsample = 0.8;  // row bagging: makes the members differ
     double colsample = 0.8;
     double min_child_weight = 2;
     double lambda = 1;
@@ -86,7 +87,8 @@ struct Prediction {
     double confidence = 0;
 };
 
-class LatencyModel {
+class LatencyModel
+{
   public:
     // Trains on every example (throws std::invalid_argument when there are none).
     static LatencyModel train(const std::vector<Example> &examples, const TrainingOptions &options = {});

@@ -11,8 +11,10 @@
 #include <fstream>
 #include <sstream>
 
-namespace autopilot {
-namespace {
+namespace autopilot
+{
+namespace
+{
 
 namespace fs = std::filesystem;
 

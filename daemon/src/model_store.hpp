@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
-namespace autopilot {
+namespace autopilot
+{
 
-class ModelLoadError : public std::runtime_error {
+class ModelLoadError : public std::runtime_error
+{
   public:
     using std::runtime_error::runtime_error;
 };
@@ -28,7 +30,8 @@ struct StoredModel {
     std::string path;  // the metadata file
 };
 
-class ModelStore {
+class ModelStore
+{
   public:
     explicit ModelStore(std::string dir) : dir_(std::move(dir)) {}
     const std::string &dir() const { return dir_; }

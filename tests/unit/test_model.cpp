@@ -13,12 +13,13 @@
 using namespace autopilot;
 using nlohmann::json;
 
-namespace {
+namespace
+{
 // A scan whose real latency depends on rows and width in a way the cost does not capture.
 json scan_plan(double rows, double width, const std::string &type)
 {
-    return {{"Node Type", type},   {"Relation Name", "t"}, {"Startup Cost", 0.0},
-            {"Total Cost", rows * 0.01 + 10}, {"Plan Rows", rows},  {"Plan Width", width}};
+    return {{"Node Type", type}, {"Relation Name", "t"}, {"Startup Cost", 0.0}, {"Total Cost", rows * 0.01 + 10},
+            {"Plan Rows", rows}, {"Plan Width", width}};
 }
 
 std::vector<Sample> synthetic_samples()
