@@ -13,7 +13,7 @@ SELECT g AS id,
        (ARRAY['consumer','small_business','enterprise'])[1 + floor(2.99 * power(random(), 2))::int] AS segment,
        date '2020-01-01' + (random() * 1800)::int AS signup_date,
        18 + (random() * 60)::int AS age
-FROM generate_series(1, 40000) g;
+FROM generate_series(1, 20000) g;
 ALTER TABLE customers ADD PRIMARY KEY (id);
 
 CREATE TABLE products AS
@@ -35,13 +35,13 @@ ALTER TABLE stores ADD PRIMARY KEY (id);
 -- 2% of orders are 'returned', 0.5% 'fraud_review'.
 CREATE TABLE orders AS
 SELECT g AS id,
-       1 + floor(39999.99 * power(random(), 4))::int AS customer_id,
+       1 + floor(19999.99 * power(random(), 4))::int AS customer_id,
        1 + floor(199.99 * random())::int AS store_id,
-       timestamp '2022-01-01' + (g * interval '4 minutes') + random() * interval '3 minutes' AS ordered_at,
+       timestamp '2022-01-01' + (g * interval '10 minutes') + random() * interval '8 minutes' AS ordered_at,
        CASE WHEN r < 0.005 THEN 'fraud_review' WHEN r < 0.025 THEN 'returned' WHEN r < 0.08 THEN 'open'
             ELSE 'done' END AS status,
        (ARRAY['web','app','store','phone'])[1 + floor(3.99 * power(random(), 1.5))::int] AS channel
-FROM (SELECT g, random() AS r FROM generate_series(1, 250000) g) s;
+FROM (SELECT g, random() AS r FROM generate_series(1, 100000) g) s;
 ALTER TABLE orders ADD PRIMARY KEY (id);
 
 CREATE TABLE order_items AS
@@ -54,11 +54,11 @@ ALTER TABLE order_items ADD PRIMARY KEY (order_id, line);
 
 CREATE TABLE events AS
 SELECT g AS id,
-       1 + floor(39999.99 * power(random(), 2))::int AS customer_id,
+       1 + floor(19999.99 * power(random(), 2))::int AS customer_id,
        (ARRAY['view','click','cart','search','login','logout'])[1 + floor(5.99 * power(random(), 2))::int] AS kind,
        timestamp '2023-01-01' + random() * interval '700 days' AS ts,
        (random() * 2000)::int AS payload_len
-FROM generate_series(1, 300000) g;
+FROM generate_series(1, 120000) g;
 ALTER TABLE events ADD PRIMARY KEY (id);
 
 VACUUM ANALYZE;
