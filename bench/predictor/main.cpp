@@ -2,6 +2,7 @@
 //   bench_predictor collect --out DIR [--samples N] [--seed S]   run the workload, write DIR/samples.jsonl
 //   bench_predictor evaluate --from DIR [--reps R]               Q-error on both splits (R seeds), timings
 //   bench_predictor decide --from DIR [--per-candidate P]        decision accuracy with/without real indexes
+//   bench_predictor train --from-samples DIR --out MODELS_DIR      train and save a model (as autopilotd train)
 // Connects with the PG* environment; expects bench/predictor/schema.sql loaded. Run by hand
 // (bench/predictor/run.sh), never by the test suite.
 #include "features.hpp"
@@ -458,10 +459,12 @@ int main(int argc, char **argv)
                            std::stoull(opt("--seed", "11")));
         if (cmd == "evaluate")
             return evaluate(opt("--from", "bench-data"), std::stoi(opt("--reps", "3")));
+        if (cmd == "train")  // the same code as `autopilotd train` (samples_file.cpp)
+            return train_command(std::vector<std::string>(args.begin() + 1, args.end()));
         if (cmd == "decide")
             return decide(opt("--from", "bench-data"), std::stoi(opt("--per-candidate", "2")),
                           std::stoull(opt("--seed", "23")));
-        std::fprintf(stderr, "usage: bench_predictor collect|evaluate|decide [options]\n");
+        std::fprintf(stderr, "usage: bench_predictor collect|evaluate|decide|train [options]\n");
         return 2;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_predictor: %s\n", e.what());
