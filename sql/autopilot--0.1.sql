@@ -191,7 +191,7 @@ REVOKE ALL ON @extschema@.samples FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.capture_collect(int) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.samples_prune(interval, bigint) FROM PUBLIC;
 
--- ===== lifecycle =====================================================================
+-- ===== lifecycle ==============================================================
 -- The recommendation lifecycle (docs/lifecycle.md). Every status change goes through
 -- autopilot._transition(), which accepts only the (from, to, actor) triples listed in
 -- autopilot.transitions: that table is the state machine, and the diagram in the docs is
@@ -665,3 +665,54 @@ GRANT EXECUTE ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8
                           @extschema@.index_name_for(text, text, text[], text), @extschema@.lifecycle_diagram()
    TO autopilot_daemon;
 GRANT INSERT, DELETE ON @extschema@.verify_baselines TO autopilot_daemon;
+=======
+-- ===== models ========================================================================
+-- Latency models the daemon trained: files (XGBoost JSON members + metadata JSON) live in its
+-- models directory, this table registers them; at most one active model per kind
+-- (docs/predictor.md).
+CREATE TABLE @extschema@.models (
+    id              bigserial PRIMARY KEY,
+    kind            text NOT NULL DEFAULT 'latency' CHECK (kind IN ('latency')),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    feature_version int NOT NULL CHECK (feature_version > 0),
+    path            text NOT NULL CHECK (path <> ''),
+    metadata        jsonb NOT NULL DEFAULT '{}',
+    metrics         jsonb NOT NULL DEFAULT '{}',
+    active          boolean NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX models_one_active ON @extschema@.models (kind) WHERE active;
+COMMENT ON TABLE @extschema@.models IS 'latency models trained by autopilotd; the active one judges index candidates';
+
+-- The latest workload clustering, one row per statement (written by the daemon's learn step).
+CREATE TABLE @extschema@.workload_cluster_members (
+    computed_at timestamptz NOT NULL,
+    cluster     int NOT NULL CHECK (cluster >= 0),
+    fingerprint text NOT NULL,
+    query       text,
+    calls       float8 NOT NULL DEFAULT 0,
+    total_ms    float8 NOT NULL DEFAULT 0,
+    tables      text[] NOT NULL DEFAULT '{}',
+    silhouette  float8,
+    PRIMARY KEY (computed_at, fingerprint)
+);
+
+-- Each cluster of the latest run: its share of the workload's time, its main statements (by
+-- time) and the tables it touches.
+CREATE VIEW @extschema@.workload_clusters AS
+WITH latest AS (
+    SELECT * FROM @extschema@.workload_cluster_members
+     WHERE computed_at = (SELECT max(computed_at) FROM @extschema@.workload_cluster_members)
+)
+SELECT l.cluster,
+       count(*)::int AS statements,
+       sum(l.calls) AS calls,
+       sum(l.total_ms) AS total_ms,
+       round((sum(l.total_ms) / nullif(sum(sum(l.total_ms)) OVER (), 0))::numeric, 4) AS share_of_time,
+       (array_agg(l.query ORDER BY l.total_ms DESC, l.fingerprint))[1:3] AS main_statements,
+       (SELECT array_agg(DISTINCT t ORDER BY t)
+          FROM latest l2, unnest(l2.tables) AS t WHERE l2.cluster = l.cluster) AS tables,
+       max(l.silhouette) AS silhouette,
+       max(l.computed_at) AS computed_at
+  FROM latest l
+ GROUP BY l.cluster
+ ORDER BY l.cluster;

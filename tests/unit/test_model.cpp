@@ -1,0 +1,175 @@
+// The latency model: converges on a synthetic set, round-trips through the model store,
+// refuses corrupt files and falls back, and estimates from cost without a model.
+#include "estimator.hpp"
+#include "model.hpp"
+#include "model_store.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using namespace autopilot;
+using nlohmann::json;
+
+namespace
+{
+// A scan whose real latency depends on rows and width in a way the cost does not capture.
+json scan_plan(double rows, double width, const std::string &type)
+{
+    return {{"Node Type", type}, {"Relation Name", "t"}, {"Startup Cost", 0.0}, {"Total Cost", rows * 0.01 + 10},
+            {"Plan Rows", rows}, {"Plan Width", width}};
+}
+
+std::vector<Sample> synthetic_samples()
+{
+    std::vector<Sample> s;
+    const char *types[] = {"Seq Scan", "Index Scan", "Bitmap Heap Scan"};
+    for (int t = 0; t < 3; ++t)
+        for (int i = 0; i < 60; ++i) {
+            const double rows = 100.0 * (1 + (i * 37) % 97);
+            const double width = 8.0 * (1 + (i * 11) % 13);
+            const double ms = 0.001 * rows * std::sqrt(width) * (t == 1 ? 4.0 : 1.0);
+            s.push_back({"fp" + std::to_string(t * 10 + i % 10), scan_plan(rows, width, types[t]), ms, "ok"});
+        }
+    s.push_back({"bad", scan_plan(1, 1, "Seq Scan"), 5.0, "error"});
+    s.push_back({"bad", json{{"not", "a plan"}}, 5.0, "ok"});
+    return s;
+}
+
+TrainingOptions fast_options()
+{
+    TrainingOptions o;
+    o.members = 2;
+    o.rounds = 150;
+    o.eta = 0.15;
+    o.min_child_weight = 1;
+    o.threads = 1;
+    return o;
+}
+
+std::string temp_dir(const std::string &tag)
+{
+    const auto d = std::filesystem::temp_directory_path() / ("autopilot_test_" + tag + std::to_string(::getpid()));
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d.string();
+}
+}  // namespace
+
+TEST_CASE("unusable samples are skipped and counted")
+{
+    std::size_t skipped = 0;
+    const auto ex = make_examples(synthetic_samples(), {}, &skipped);
+    CHECK(ex.size() == 180);
+    CHECK(skipped == 2);
+}
+
+TEST_CASE("q-error statistics are symmetric ratios")
+{
+    const auto q = qerror_stats({2, 1, 10, 1}, {1, 2, 10, 1});
+    CHECK(q.n == 4);
+    CHECK(q.max == Approx(2));
+    CHECK(q.median == Approx(1.5));
+}
+
+TEST_CASE("training on a small synthetic set converges and beats the cost baseline")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    auto [model, ev] = LatencyModel::train_and_evaluate(ex, fast_options());
+    CHECK(ev.random.model.median < 1.15);
+    CHECK(ev.random.model.p90 < ev.random.baseline.p90);
+    CHECK(ev.by_fingerprint.test_fingerprints >= 1);
+    CHECK(ev.by_fingerprint.train_rows + ev.by_fingerprint.test_rows == ex.size());
+    const Prediction p = model.predict(ex.front().features);
+    CHECK(p.low_ms <= p.ms);
+    CHECK(p.ms <= p.high_ms);
+    CHECK(p.confidence > 0);
+    CHECK(p.confidence <= 1);
+}
+
+TEST_CASE("explanations name the features that drive the prediction")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    const LatencyModel m = LatencyModel::train(ex, fast_options());
+    const auto top = m.explain(ex[5].features, 3);
+    REQUIRE(!top.empty());
+    CHECK(top.size() <= 3);
+    CHECK(!describe(top).empty());
+}
+
+TEST_CASE("a model saved and loaded back predicts identically")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    const LatencyModel m = LatencyModel::train(ex, fast_options());
+    const std::string dir = temp_dir("store");
+    const std::string path = ModelStore(dir).save(m, "latency-test", {{"rows", ex.size()}});
+    const StoredModel loaded = ModelStore::load(path);
+    for (std::size_t i = 0; i < ex.size(); i += 17) {
+        CHECK(loaded.model.predict(ex[i].features).ms == m.predict(ex[i].features).ms);
+        CHECK(loaded.model.predict(ex[i].features).high_ms == m.predict(ex[i].features).high_ms);
+    }
+    CHECK(loaded.metadata["rows"] == ex.size());
+    CHECK(loaded.metadata["feature_version"] == kFeatureVersion);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a corrupt model file is refused with a clear error and the previous model is used")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    const LatencyModel m = LatencyModel::train(ex, fast_options());
+    const std::string dir = temp_dir("corrupt");
+    const ModelStore store(dir);
+    const std::string good = store.save(m, "latency-old", {});
+    const std::string bad = store.save(m, "latency-new", {});
+    {
+        std::ofstream f(dir + "/latency-new.m0.json", std::ios::trunc);
+        f << "{\"learner\": garbage";
+    }
+    CHECK_THROWS_WITH(ModelStore::load(bad), Catch::Contains("corrupt") && Catch::Contains("latency-new.m0.json"));
+    std::vector<std::string> errors;
+    const auto chosen = load_first({bad, good}, errors);
+    REQUIRE(chosen);
+    CHECK(chosen->path == good);
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("checksum"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a model of another feature version is refused")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    const std::string dir = temp_dir("version");
+    const std::string path = ModelStore(dir).save(LatencyModel::train(ex, fast_options()), "latency-v", {});
+    std::ifstream in(path);
+    json meta = json::parse(in);
+    meta["feature_version"] = kFeatureVersion + 1;
+    std::ofstream(path, std::ios::trunc) << meta.dump();
+    CHECK_THROWS_WITH(ModelStore::load(path), Catch::Contains("feature version"));
+    std::vector<std::string> errors;
+    CHECK_FALSE(load_first({path, dir + "/missing.meta.json"}, errors));
+    CHECK(errors.size() == 2);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("without a model the estimator falls back to the optimizer cost with low confidence")
+{
+    const LatencyEstimator est(nullptr, {}, std::log(0.01));
+    const auto e = est.predict_ms(scan_plan(10000, 8, "Seq Scan"), true);
+    CHECK_FALSE(e.from_model);
+    CHECK(e.ms == Approx(110 * 0.01));
+    CHECK(e.confidence < 0.2);
+    CHECK(e.low_ms < e.ms);
+    CHECK_THAT(e.explanation, Catch::Contains("optimizer cost"));
+}
+
+TEST_CASE("with a model the estimator predicts from features and explains")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    const LatencyEstimator est(std::make_shared<const LatencyModel>(LatencyModel::train(ex, fast_options())), {});
+    const auto e = est.predict_ms(scan_plan(5000, 64, "Index Scan"), true);
+    CHECK(e.from_model);
+    CHECK(e.ms > 0);
+    CHECK(!e.explanation.empty());
+}
