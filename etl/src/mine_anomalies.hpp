@@ -1,0 +1,55 @@
+// Robust anomaly scoring of daily series (revenue, units, returns per store and per brand).
+// Expected value: the median of the same weekday over the surrounding weeks (a robust seasonal
+// baseline that one bad day cannot move); score: the log-ratio residual over the series' MAD,
+// so a spike on a quiet Tuesday and one on a busy Saturday are judged on the same scale.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace autopilot::mining {
+
+struct DailySeries {
+    std::string entity_kind;  // "store" or "brand"
+    std::string entity;       // store id or brand name
+    std::string metric;       // "revenue", "units", "returns"
+    int32_t first_day = 0;    // days since 1970-01-01 of values[0]
+    std::vector<double> values;  // one per day, 0 when nothing happened
+};
+
+struct Anomaly {
+    std::string entity_kind, entity, metric;
+    int32_t day = 0;
+    double actual = 0, expected = 0, score = 0;  // score: robust z (signed)
+    std::string direction;  // "spike" or "drop"
+    std::string reason;     // one line, in words
+};
+
+struct AnomalyOptions {
+    int weeks_each_side = 4;    // window of same-weekday neighbours for the expected value
+    double threshold = 5.0;     // |robust z| to report
+    double min_expected = 0.0;  // below this expected level, drops are not reported (no signal)
+    int min_days = 56;          // shorter series are skipped (reported by the caller)
+};
+
+// Robust scores for every day of one series (NaN where the window is too thin).
+struct ScoredDay {
+    double expected = 0, score = 0;
+};
+std::vector<ScoredDay> score_series(const std::vector<double> &values, const AnomalyOptions &opt);
+
+// Anomalies of one series, strongest first; empty if the series is too short.
+std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions &opt);
+
+// Baseline for the benchmark: global mean/standard-deviation z-score per series, |z| > threshold.
+std::vector<Anomaly> detect_anomalies_zscore(const DailySeries &s, double threshold);
+
+// "revenue 3.4x the usual for a Tuesday (expected 41,200, got 140,100)".
+std::string anomaly_reason(const std::string &metric, int32_t day, double actual, double expected);
+
+double median(std::vector<double> v);
+// Median absolute deviation scaled to a normal's standard deviation (x 1.4826).
+double mad_sigma(const std::vector<double> &v);
+
+}  // namespace autopilot::mining
