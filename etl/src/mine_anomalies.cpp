@@ -47,8 +47,11 @@ std::vector<ScoredDay> score_series(const std::vector<double> &values, const Ano
         if (neigh.size() < 3)
             continue;
         out[t].expected = median(neigh);
-        // log1p keeps multiplicative shocks comparable across busy and quiet days.
-        resid[t] = std::log1p(std::max(0.0, values[t])) - std::log1p(std::max(0.0, out[t].expected));
+        const double y = std::max(0.0, values[t]), e = std::max(0.0, out[t].expected);
+        // log1p keeps multiplicative shocks comparable across busy and quiet days; Anscombe's
+        // transform makes Poisson noise unit-variance whatever the level.
+        resid[t] = opt.scale == AnomalyOptions::Scale::kLog ? std::log1p(y) - std::log1p(e)
+                                                            : 2 * (std::sqrt(y + 0.375) - std::sqrt(e + 0.375));
     }
     std::vector<double> finite;
     for (double r : resid)
@@ -58,7 +61,7 @@ std::vector<ScoredDay> score_series(const std::vector<double> &values, const Ano
         return out;
     const double center = median(finite);
     // A floor on the spread: a perfectly regular series must not turn noise into infinite scores.
-    const double sigma = std::max(mad_sigma(finite), 0.05);
+    const double sigma = std::max(mad_sigma(finite), opt.scale == AnomalyOptions::Scale::kLog ? 0.05 : 1.0);
     for (int t = 0; t < n; ++t)
         if (!std::isnan(resid[t]))
             out[t].score = (resid[t] - center) / sigma;
@@ -115,11 +118,49 @@ std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions
             continue;
         Anomaly a{s.entity_kind, s.entity, s.metric, s.first_day + static_cast<int32_t>(t),
                   s.values[t], scored[t].expected, z, z > 0 ? "spike" : "drop", ""};
+        a.end_day = a.day;
         a.reason = anomaly_reason(s.metric, a.day, a.actual, a.expected);
         out.push_back(std::move(a));
     }
     std::sort(out.begin(), out.end(),
               [](const Anomaly &x, const Anomaly &y) { return std::fabs(x.score) > std::fabs(y.score); });
+    return out;
+}
+
+std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions &opt)
+{
+    std::vector<Anomaly> out;
+    const int n = static_cast<int>(s.values.size());
+    if (n < opt.min_days)
+        return out;
+    int t = 0;
+    while (t < n) {
+        if (s.values[t] > 0) {
+            ++t;
+            continue;
+        }
+        int end = t;
+        while (end + 1 < n && s.values[end + 1] <= 0)
+            ++end;
+        const int from = std::max(0, t - opt.lookback_days);
+        double sum = 0;
+        for (int i = from; i < t; ++i)
+            sum += s.values[i];
+        const int len = end - t + 1;
+        if (t - from >= opt.lookback_days / 2) {
+            const double expected = sum / double(t - from) * len;
+            if (expected >= opt.min_expected_units) {
+                Anomaly a{s.entity_kind, s.entity, s.metric, s.first_day + t, 0, expected, expected, "drop", ""};
+                char buf[256];
+                std::snprintf(buf, sizeof buf, "no %s for %d days in a row (about %.0f expected)", s.metric.c_str(), len,
+                              expected);
+                a.reason = buf;
+                a.end_day = s.first_day + end;
+                out.push_back(std::move(a));
+            }
+        }
+        t = end + 1;
+    }
     return out;
 }
 
@@ -140,8 +181,12 @@ std::vector<Anomaly> detect_anomalies_zscore(const DailySeries &s, double thresh
     for (size_t t = 0; t < s.values.size(); ++t) {
         const double z = (s.values[t] - mean) / sd;
         if (std::fabs(z) >= threshold)
-            out.push_back({s.entity_kind, s.entity, s.metric, s.first_day + static_cast<int32_t>(t), s.values[t],
-                           mean, z, z > 0 ? "spike" : "drop", ""});
+        {
+            Anomaly a{s.entity_kind, s.entity, s.metric, s.first_day + static_cast<int32_t>(t), s.values[t],
+                      mean, z, z > 0 ? "spike" : "drop", ""};
+            a.end_day = a.day;
+            out.push_back(std::move(a));
+        }
     }
     return out;
 }

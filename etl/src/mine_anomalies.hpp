@@ -24,9 +24,14 @@ struct Anomaly {
     double actual = 0, expected = 0, score = 0;  // score: robust z (signed)
     std::string direction;  // "spike" or "drop"
     std::string reason;     // one line, in words
+    int32_t end_day = 0;    // last day (== day except for runs)
 };
 
 struct AnomalyOptions {
+    // kLog: residual log1p(actual) - log1p(expected), for money; kCount: Anscombe residual
+    // 2(sqrt(actual + 3/8) - sqrt(expected + 3/8)), about N(0,1) for Poisson counts at any level,
+    // for units and returns (which are small at store level, where logs of 0/1/2 are all noise).
+    enum class Scale { kLog, kCount } scale = Scale::kLog;
     int weeks_each_side = 4;    // window of same-weekday neighbours for the expected value
     double threshold = 5.0;     // |robust z| to report
     double min_expected = 0.0;  // below this expected level, drops are not reported (no signal)
@@ -41,6 +46,17 @@ std::vector<ScoredDay> score_series(const std::vector<double> &values, const Ano
 
 // Anomalies of one series, strongest first; empty if the series is too short.
 std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions &opt);
+
+// Runs of days without any sale where sales were expected (stock-outs): the expected units over
+// the run are the mean daily units of the `lookback_days` before it times the run's length; a run
+// is reported when that expectation is at least `min_expected_units` (a Poisson process of that
+// mean has e^-min_expected_units chance of such a silence).
+struct ZeroRunOptions {
+    int lookback_days = 56;
+    double min_expected_units = 9.0;
+    int min_days = 56;
+};
+std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions &opt);
 
 // Baseline for the benchmark: global mean/standard-deviation z-score per series, |z| > threshold.
 std::vector<Anomaly> detect_anomalies_zscore(const DailySeries &s, double threshold);

@@ -64,3 +64,30 @@ TEST_CASE("the reason names the weekday and both values with thousands separator
     CHECK(anomaly_reason("revenue", 19724, 144000, 45000) ==
           "revenue 3.2x the usual for a Tuesday (expected 45,000, got 144,000)");
 }
+
+TEST_CASE("count scaling finds a tripled day in a slow series without flagging ordinary noise")
+{
+    DailySeries s{"store", "S001", "units", 19723, {}};
+    for (int t = 0; t < 140; ++t)
+        s.values.push_back(6 + (t * 7919 % 5) - 2);  // 4..8, deterministic
+    s.values[77] = 24;
+    AnomalyOptions opt;
+    opt.scale = AnomalyOptions::Scale::kCount;
+    opt.threshold = 4;
+    const auto found = detect_anomalies(s, opt);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].day == s.first_day + 77);
+}
+
+TEST_CASE("a run of days without sales where sales were expected is one stock-out")
+{
+    DailySeries s{"store_brand", "S001/Nike", "units", 19723, {}};
+    for (int t = 0; t < 120; ++t)
+        s.values.push_back(t >= 80 && t < 90 ? 0 : (t % 3 == 2 ? 0 : 3));
+    const auto found = detect_zero_runs(s, ZeroRunOptions{});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].day == s.first_day + 80);
+    CHECK(found[0].end_day == s.first_day + 89);
+    CHECK(found[0].expected == Approx(20).margin(1));
+    CHECK(found[0].reason == "no units for 10 days in a row (about 20 expected)");
+}
