@@ -164,52 +164,62 @@ CREATE OR REPLACE FUNCTION mining.trust_pattern() RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT '(original box|receipt|brand store|tags attached|deadstock|invoice)' $$;
 
-CREATE OR REPLACE FUNCTION mining.listing_features(
-    product_id text, size numeric, asking_price numeric, sku_code text, photo_count int,
-    description text, seller_joined_on date, seller_sales int, seller_rating numeric,
-    condition text, listed_on date, model_version text)
-RETURNS double precision[]
+-- The resale market price a listing is compared with: the SKU-and-size median when at least five
+-- listings back it, else the SKU's median, else the MSRP.
+CREATE OR REPLACE FUNCTION mining.market_price(model_version text, product_id text, size numeric, msrp numeric)
+RETURNS double precision
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    WITH p AS (
-        SELECT d.sku, d.msrp::float8 AS msrp, d.release_date
-        FROM gold.dim_product d
-        WHERE d.product_id = listing_features.product_id
-          AND d.is_current
-        LIMIT 1
-    ), ref AS (
-        -- The SKU-and-size median when enough listings back it, else the SKU's, else the MSRP.
-        SELECT coalesce(
-                 (SELECT r.median_price FROM mining.listing_reference r
-                  WHERE r.model_version = listing_features.model_version
-                    AND r.product_id = listing_features.product_id
-                    AND r.size = listing_features.size AND r.listings >= 5),
-                 (SELECT r.median_price FROM mining.listing_reference r
-                  WHERE r.model_version = listing_features.model_version
-                    AND r.product_id = listing_features.product_id AND r.size IS NULL),
-                 (SELECT p.msrp FROM p)) AS market
-    ), d AS (
-        SELECT lower(coalesce(listing_features.description, '')) AS text
-    )
+    SELECT coalesce(
+        (SELECT r.median_price FROM mining.listing_reference r
+          WHERE r.model_version = market_price.model_version AND r.product_id = market_price.product_id
+            AND coalesce(r.size, -1) = coalesce(market_price.size, -2) AND r.listings >= 5),
+        (SELECT r.median_price FROM mining.listing_reference r
+          WHERE r.model_version = market_price.model_version AND r.product_id = market_price.product_id
+            AND coalesce(r.size, -1) = -1),
+        market_price.msrp::float8)
+$$;
+
+-- The feature vector of one listing, given what the catalogue says about its product (msrp,
+-- release_date, catalogue_sku; NULL when the product is unknown) and the market price.
+CREATE OR REPLACE FUNCTION mining.listing_features(
+    asking_price numeric, market_price double precision, msrp numeric, release_date date, catalogue_sku text,
+    sku_code text, photo_count int, description text, seller_joined_on date, seller_sales int,
+    seller_rating numeric, condition text, listed_on date)
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ARRAY[
-        asking_price::float8 / nullif((SELECT market FROM ref), 0),
-        asking_price::float8 / nullif((SELECT msrp FROM p), 0),
-        (listed_on - (SELECT release_date FROM p))::float8,
+        asking_price::float8 / nullif(market_price, 0),
+        asking_price::float8 / nullif(msrp::float8, 0),
+        (listed_on - release_date)::float8,
         (listed_on - seller_joined_on)::float8,
         ln(1 + greatest(seller_sales, 0))::float8,
         seller_rating::float8,
         photo_count::float8,
-        CASE WHEN listing_features.description IS NULL THEN NULL
-             ELSE coalesce(array_length(regexp_split_to_array(trim((SELECT text FROM d)), '[\s,]+'), 1), 0)::float8 END,
-        CASE WHEN listing_features.description IS NULL THEN NULL
-             ELSE (SELECT count(*) FROM regexp_matches((SELECT text FROM d), mining.red_flag_pattern(), 'g'))::float8 END,
-        CASE WHEN listing_features.description IS NULL THEN NULL
-             ELSE (SELECT count(*) FROM regexp_matches((SELECT text FROM d), mining.trust_pattern(), 'g'))::float8 END,
-        CASE WHEN sku_code IS NULL OR NOT EXISTS (SELECT 1 FROM p) THEN NULL
-             WHEN upper(trim(sku_code)) = (SELECT upper(sku) FROM p) THEN 1 ELSE 0 END::float8,
+        CASE WHEN description IS NULL THEN NULL
+             ELSE coalesce(array_length(regexp_split_to_array(nullif(trim(lower(description)), ''), '[\s,]+'), 1), 0)::float8 END,
+        CASE WHEN description IS NULL THEN NULL
+             ELSE (SELECT count(*) FROM regexp_matches(lower(description), mining.red_flag_pattern(), 'g'))::float8 END,
+        CASE WHEN description IS NULL THEN NULL
+             ELSE (SELECT count(*) FROM regexp_matches(lower(description), mining.trust_pattern(), 'g'))::float8 END,
+        CASE WHEN sku_code IS NULL OR catalogue_sku IS NULL THEN NULL
+             WHEN upper(trim(sku_code)) = upper(catalogue_sku) THEN 1 ELSE 0 END::float8,
         CASE WHEN sku_code IS NULL THEN NULL
              WHEN trim(sku_code) ~ '^[A-Z]{2}-[A-Z0-9]{2,8}-[0-9]{3}$' THEN 1 ELSE 0 END::float8,
         CASE WHEN condition IS NULL THEN NULL WHEN condition = 'used' THEN 1 ELSE 0 END::float8
     ]
+$$;
+
+-- Every listing of the resale feed with its features (what the authenticity job trains on and scores).
+CREATE OR REPLACE FUNCTION mining.listing_feature_rows(model_version text)
+RETURNS TABLE (listing_id bigint, listed_on date, authentication_result text, features double precision[])
+LANGUAGE sql STABLE AS $$
+    SELECT l.listing_id, l.listed_on, l.authentication_result,
+           mining.listing_features(l.asking_price, mining.market_price(listing_feature_rows.model_version, l.product_id, l.size, p.msrp),
+                                   p.msrp, p.release_date, p.sku, l.sku_code, l.photo_count, l.description,
+                                   l.seller_joined_on, l.seller_sales, l.seller_rating, l.condition, l.listed_on)
+    FROM bronze.resale_listings l
+    LEFT JOIN gold.dim_product p ON p.product_id = l.product_id AND p.is_current
+    ORDER BY l.listing_id
 $$;
 
 -- One sentence per feature, for the reasons a verdict gives. `contribution` > 0 pushes towards
@@ -324,14 +334,16 @@ CREATE OR REPLACE FUNCTION mining.check_listing(
 RETURNS TABLE (probability double precision, verdict text, reasons text[], model_version text)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    msrp     numeric;
-    active   text;
+    msrp          numeric;
+    release       date;
+    catalogue_sku text;
+    active        text;
 BEGIN
     IF product_id IS NULL OR size IS NULL OR asking_price IS NULL THEN
         RAISE EXCEPTION 'product_id, size and asking_price must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    SELECT d.msrp INTO msrp FROM gold.dim_product d
+    SELECT d.msrp, d.release_date, d.sku INTO msrp, release, catalogue_sku FROM gold.dim_product d
      WHERE d.product_id = check_listing.product_id AND d.is_current
      LIMIT 1;
     IF NOT FOUND THEN
@@ -366,8 +378,9 @@ BEGIN
     END IF;
     SELECT am.model_version INTO active FROM mining.authenticity_models am WHERE am.active;
     RETURN QUERY SELECT * FROM mining.score_listing(
-        mining.listing_features(check_listing.product_id, size, asking_price, sku_code, photo_count, description,
-                                seller_joined_on, seller_sales, seller_rating, condition, listed_on, active));
+        mining.listing_features(asking_price, mining.market_price(active, check_listing.product_id, size, msrp),
+                                msrp, release, catalogue_sku, sku_code, photo_count, description,
+                                seller_joined_on, seller_sales, seller_rating, condition, listed_on));
 END
 $$;
 

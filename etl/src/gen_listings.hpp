@@ -6,6 +6,8 @@
 // checked) goes to bronze.resale_listings.
 #pragma once
 
+#include <pqxx/pqxx>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -58,5 +60,18 @@ std::vector<Listing> generate_listings(const std::vector<CatalogueProduct> &cata
 
 // True when `code` has the shape of a catalogue SKU ('XX-XX9999-999').
 bool sku_code_well_formed(const std::string &code);
+
+}  // namespace autopilot::gen
+
+namespace autopilot::gen {
+
+// Writes the listings of [options.first_day, options.last_day] into bronze.resale_listings and
+// their truth into truth.listings (creating both tables if needed), in one transaction, and
+// records the marketplace's authentication verdicts for every listing at least
+// `kAuthenticationDelayDays` old by options.last_day. Listings of the same days are replaced, so
+// a re-run of a batch is idempotent. Returns the number of listings written.
+constexpr int kAuthenticationDelayDays = 30;
+int64_t load_listings(pqxx::connection &c, const std::vector<CatalogueProduct> &catalogue, ListingsOptions options,
+                      int64_t batch_id);
 
 }  // namespace autopilot::gen

@@ -109,7 +109,13 @@ std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions
     std::vector<Anomaly> out;
     if (static_cast<int>(s.values.size()) < opt.min_days)
         return out;
-    const auto scored = score_series(s.values, opt);
+    std::vector<double> scaled = s.values;
+    if (opt.scale == AnomalyOptions::Scale::kCount && s.unit > 0 && s.unit != 1)
+        for (auto &v : scaled)
+            v /= s.unit;
+    auto scored = score_series(scaled, opt);
+    for (auto &d : scored)
+        d.expected *= opt.scale == AnomalyOptions::Scale::kCount && s.unit > 0 ? s.unit : 1;
     for (size_t t = 0; t < scored.size(); ++t) {
         const double z = scored[t].score;
         if (std::isnan(z) || std::fabs(z) < opt.threshold)

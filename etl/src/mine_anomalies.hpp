@@ -16,6 +16,9 @@ struct DailySeries {
     std::string metric;       // "revenue", "units", "returns"
     int32_t first_day = 0;    // days since 1970-01-01 of values[0]
     std::vector<double> values;  // one per day, 0 when nothing happened
+    // Value of one countable event (e.g. the mean revenue per unit): count scaling scores
+    // values / unit, so revenue is judged by the number of pairs behind it.
+    double unit = 1;
 };
 
 struct Anomaly {
