@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS mining.customer_segments (
     monetary      double precision NOT NULL,
     online_share  double precision NOT NULL,
     favourite_brand text,
+    rule_segment  int,                -- the baseline's group (RFM tertile rules), for comparison
     PRIMARY KEY (run_id, customer_id)
 );
 

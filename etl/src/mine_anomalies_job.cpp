@@ -141,9 +141,23 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
         scan(per_unit(densify(brand_rows, 2, "brand", "revenue", first, last, none), brand_units), count_opt);
         scan(brand_units, count_opt);
         scan(densify(brand_rows, 4, "brand", "returns", first, last, none), count_opt);
-        for (const auto &[entity, s] : densify(sb_rows, 2, "store_brand", "units", first, last, sb_limits))
+        const auto store_brand_units = densify(sb_rows, 2, "store_brand", "units", first, last, sb_limits);
+        for (const auto &[entity, s] : store_brand_units)
             for (auto &a : detect_zero_runs(s, zero_opt))
                 found.push_back(std::move(a));
+
+        // Baseline for the benchmark: |z| >= 3 against each series' own mean and deviation.
+        nlohmann::json baseline_events = nlohmann::json::array();
+        auto baseline = [&](const std::map<std::string, DailySeries> &series, const std::string &family) {
+            for (const auto &[entity, s] : series)
+                for (const auto &a : detect_anomalies_zscore(s, 3.0))
+                    baseline_events.push_back({{"entity", s.entity_kind + " " + entity + " " + family},
+                                               {"day", iso_day(a.day)}, {"direction", a.direction}});
+        };
+        baseline(densify(store_rows, 2, "store", "revenue", first, last, store_limits), "sales");
+        baseline(store_units, "sales");
+        baseline(densify(store_rows, 4, "store", "returns", first, last, store_limits), "returns");
+        baseline(store_brand_units, "units");
 
         pqxx::work tx(c);
         tx.exec("SET LOCAL synchronous_commit = on");
@@ -163,9 +177,12 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
         for (const auto &a : found)
             ++by_kind[a.entity_kind + ":" + a.metric + ":" + a.direction];
         sum.metrics = {{"anomalies", found.size()}, {"by_kind", by_kind}};
+        sum.baseline = {{"method", "|z| >= 3 against the series mean and standard deviation"},
+                        {"anomalies", baseline_events.size()}, {"events", baseline_events}};
         publish_run(tx, res.run_id, job, "mining.anomalies", sum);
         tx.commit();
         res.metrics = sum.metrics;
+        res.baseline = sum.baseline;
     } catch (const std::exception &e) {
         fail_run(c, res.run_id, e.what());
         throw;

@@ -94,7 +94,7 @@ xgb::Booster train(const std::vector<const Row *> &rows, size_t cols, uint64_t s
     return xgb::Booster::train(d,
                                {{"objective", "binary:logistic"}, {"max_depth", "4"}, {"eta", "0.1"},
                                 {"subsample", "0.8"}, {"colsample_bytree", "0.9"}, {"min_child_weight", "2"},
-                                {"base_score", "0.5"}, {"tree_method", "hist"}, {"nthread", "2"},
+                                {"base_score", "0.5"}, {"tree_method", "hist"}, {"nthread", "1"},
                                 {"seed", std::to_string(seed % 2147483647)}},
                                150);
 }

@@ -87,7 +87,7 @@ xgb::Booster train(const Dataset &d, uint64_t seed, int rounds, const std::strin
     return xgb::Booster::train(m,
                                {{"objective", objective}, {"max_depth", "6"}, {"eta", "0.08"},
                                 {"subsample", "0.8"}, {"colsample_bytree", "0.8"}, {"min_child_weight", "5"},
-                                {"tree_method", "hist"}, {"nthread", "2"}, {"seed", std::to_string(seed % 2147483647)}},
+                                {"tree_method", "hist"}, {"nthread", "1"}, {"seed", std::to_string(seed % 2147483647)}},
                                rounds);
 }
 

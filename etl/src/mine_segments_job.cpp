@@ -91,10 +91,11 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
         pqxx::stream_to out(tx, "mining.customer_segments",
                             std::vector<std::string>{"run_id", "customer_id", "cluster", "label", "recency_days",
                                                      "tenure_days", "orders", "monetary", "online_share",
-                                                     "favourite_brand"});
+                                                     "favourite_brand", "rule_segment"});
         for (size_t i = 0; i < cs.size(); ++i)
             out << std::make_tuple(res.run_id, ids[i], fit.labels[i], profiles[fit.labels[i]].label, cs[i].recency_days,
-                                   cs[i].tenure_days, cs[i].orders, cs[i].monetary, cs[i].online_share, brands[i]);
+                                   cs[i].tenure_days, cs[i].orders, cs[i].monetary, cs[i].online_share, brands[i],
+                                   rule[i]);
         out.complete();
         tx.exec_params("DELETE FROM mining.segment_profiles WHERE run_id IN "
                        "(SELECT run_id FROM mining.model_runs WHERE job = 'segments' AND run_id <> $1)",
