@@ -3,12 +3,11 @@
 
 #include <pqxx/pqxx>
 
+#include "autopilot/etl_sql.hpp"
+
 #include <cstdio>
 #include <optional>
 
-namespace autopilot {
-const char *etl_sql(const std::string &name);
-}
 
 namespace autopilot::gen {
 
@@ -34,7 +33,7 @@ int64_t load_listings(pqxx::connection &c, const std::vector<CatalogueProduct> &
 {
     pqxx::work tx(c);
     tx.exec("SET LOCAL client_min_messages = warning");
-    tx.exec(etl_sql("listings.sql"));
+    tx.exec(etl::sql::kListings);
     // Same days again (a re-run): replace them; ids continue after what stays.
     tx.exec_params("DELETE FROM truth.listings WHERE listing_id IN (SELECT listing_id FROM bronze.resale_listings "
                    "WHERE listed_on BETWEEN $1::date AND $2::date)",

@@ -1,13 +1,12 @@
 // Schema, run bookkeeping and model files of the mining jobs.
 #include "mine_db.hpp"
 
+#include "autopilot/etl_sql.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-namespace autopilot {
-const char *etl_sql(const std::string &name);  // generated from etl/sql/*.sql
-}
 
 namespace autopilot::mining {
 
@@ -17,7 +16,7 @@ void apply_mining_schema(pqxx::connection &c)
     // Concurrent jobs must not race on CREATE ... IF NOT EXISTS.
     tx.exec("SELECT pg_advisory_xact_lock(hashtext('autopilot.mining.schema'))");
     tx.exec("SET LOCAL client_min_messages = warning");
-    tx.exec(etl_sql("mining.sql"));
+    tx.exec(etl::sql::kMining);
     tx.commit();
 }
 

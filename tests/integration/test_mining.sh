@@ -17,6 +17,14 @@ expect_exit() {  # expect_exit CODE CMD...: runs CMD, keeps its output in $OUT
     [ "$got" = "$want" ] || fail "expected exit $want, got $got from $*: $OUT"
 }
 
+# --- the systemd units verify (ExecStart pointed at this build's binary) -----------------------
+units=$(mktemp -d)
+cp "$AUTOPILOT_ROOT"/etl/systemd/*.service "$AUTOPILOT_ROOT"/etl/systemd/*.timer "$units/"
+sed -i "s#/usr/local/bin/autopilot-etl#$ETL#" "$units"/*.service
+out=$(systemd-analyze verify "$units"/*.service "$units"/*.timer 2>&1) || fail "systemd-analyze verify: $out"
+rm -rf "$units"
+pass "the systemd service and timer units verify"
+
 # --- bad input before any data ----------------------------------------------------------------
 expect_exit 2 "$ETL" mine
 expect_exit 2 "$ETL" mine nonsense
