@@ -69,9 +69,10 @@ namespace autopilot::gen {
 // their truth into truth.listings (creating both tables if needed), in one transaction, and
 // records the marketplace's authentication verdicts for every listing at least
 // `kAuthenticationDelayDays` old by options.last_day. Listings of the same days are replaced, so
-// a re-run of a batch is idempotent. Returns the number of listings written.
+// a re-run of a batch is idempotent; `replace_all` (a fresh generation) empties both tables first.
+// Returns the number of listings written.
 constexpr int kAuthenticationDelayDays = 30;
 int64_t load_listings(pqxx::connection &c, const std::vector<CatalogueProduct> &catalogue, ListingsOptions options,
-                      int64_t batch_id);
+                      int64_t batch_id, bool replace_all = false);
 
 }  // namespace autopilot::gen

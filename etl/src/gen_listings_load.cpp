@@ -29,11 +29,13 @@ std::string iso(int32_t day)
 }  // namespace
 
 int64_t load_listings(pqxx::connection &c, const std::vector<CatalogueProduct> &catalogue, ListingsOptions o,
-                      int64_t batch_id)
+                      int64_t batch_id, bool replace_all)
 {
     pqxx::work tx(c);
     tx.exec("SET LOCAL client_min_messages = warning");
     tx.exec(etl::sql::kListings);
+    if (replace_all)
+        tx.exec("TRUNCATE bronze.resale_listings, truth.listings");
     // Same days again (a re-run): replace them; ids continue after what stays.
     tx.exec_params("DELETE FROM truth.listings WHERE listing_id IN (SELECT listing_id FROM bronze.resale_listings "
                    "WHERE listed_on BETWEEN $1::date AND $2::date)",
