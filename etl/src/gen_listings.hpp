@@ -76,3 +76,16 @@ int64_t load_listings(pqxx::connection &c, const std::vector<CatalogueProduct> &
                       int64_t batch_id, bool replace_all = false);
 
 }  // namespace autopilot::gen
+
+namespace autopilot::etl {
+class World;
+}
+
+namespace autopilot::gen {
+
+// `autopilot-etl generate`'s hook (generate.cpp): the listings of a batch's days, catalogue from
+// the generator's world, on a connection of its own. `initial`: a fresh generation.
+int64_t load_resale_listings(const std::string &conninfo, const etl::World &world, int64_t batch_id,
+                             int32_t first_day, int32_t last_day, bool initial);
+
+}  // namespace autopilot::gen
