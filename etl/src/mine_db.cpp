@@ -16,6 +16,9 @@ void apply_mining_schema(pqxx::connection &c)
     // Concurrent jobs must not race on CREATE ... IF NOT EXISTS.
     tx.exec("SELECT pg_advisory_xact_lock(hashtext('autopilot.mining.schema'))");
     tx.exec("SET LOCAL client_min_messages = warning");
+    // The SQL functions read gold and the resale feed, which may not exist yet (the jobs then
+    // report that clearly); like pg_dump, create them without checking their bodies.
+    tx.exec("SET LOCAL check_function_bodies = off");
     tx.exec(etl::sql::kMining);
     tx.commit();
 }
