@@ -56,4 +56,15 @@ rm -f "$demo_conf"
 psql -X -c "SELECT id, status, index_name, decided_by, applied_at FROM autopilot.recommendations WHERE id = $demo_id" \
         -c "SELECT at, actor, from_status, to_status, detail FROM autopilot.recommendation_events WHERE recommendation_id = $demo_id ORDER BY id"
 
+step "mining: demand forecasts, anomalies, customer segments, listing checks (docs/mining.md)"
+if "$AUTOPILOT_ROOT/build/autopilot-etl" mine all; then
+    psql -X -v ON_ERROR_STOP=1 \
+        -c "SELECT product_id, city, forecast_date, round(units::numeric, 2) AS units, round(lower_80::numeric, 2) AS lower_80, round(upper_80::numeric, 2) AS upper_80 FROM mining.demand_forecast ORDER BY units DESC LIMIT 5" \
+        -c "SELECT entity_kind, entity, metric, day, direction, reason FROM mining.anomalies ORDER BY abs(score) DESC LIMIT 5" \
+        -c "SELECT label, customers, round(recency_days) AS recency_days, orders, round(monetary) AS monetary FROM mining.segment_profiles ORDER BY monetary DESC" \
+        -c "SELECT listing_id, round(probability::numeric, 3) AS probability, verdict, reasons[1] AS top_reason FROM mining.listing_checks ORDER BY probability DESC LIMIT 5"
+else
+    log "mining did not complete (see the message above); the rest of the demo goes on"
+fi
+
 printf '\nDone. The cluster keeps running: eval "$(scripts/pg-local.sh env)" && psql; scripts/pg-local.sh stop ends it.\n'

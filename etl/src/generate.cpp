@@ -7,6 +7,8 @@
 // those rows before it starts, so nothing half-loaded is ever read as complete.
 #include "generate.hpp"
 
+#include "gen_listings.hpp"
+
 #include "autopilot/etl_sql.hpp"
 #include "autopilot/version.hpp"
 #include "bronze_rows.hpp"
@@ -292,6 +294,7 @@ GenerateResult generate(const GenerateOptions &opts)
 
     // Truth and the completion mark, atomically.
     if (db) {
+        gen::load_resale_listings(opts.conninfo, world, batch.id, batch.first, batch.last, batch.initial);
         std::sort(dirt.begin(), dirt.end(), [](const DirtRecord &a, const DirtRecord &b) {
             return std::tie(a.table, a.kind, a.key) < std::tie(b.table, b.kind, b.key);
         });

@@ -1,0 +1,204 @@
+// `autopilot-etl mine anomalies`: daily revenue, units and returns per store and per brand, and
+// stock-outs per store and brand, scored robustly; results in mining.anomalies.
+#include "mine_anomalies.hpp"
+#include "mine_jobs.hpp"
+
+#include <cstdio>
+#include <map>
+
+namespace autopilot::mining {
+
+namespace {
+
+// Per store and day; per brand and day; per store, brand and day (units only).
+const char *const kStoreDaily = R"(
+    SELECT f.store_id, f.order_date - DATE '1970-01-01' AS day, sum(f.revenue)::float8,
+           sum(f.quantity)::float8, sum(f.returned_qty)::float8
+    FROM gold.fact_sales f GROUP BY 1, 2 ORDER BY 1, 2)";
+const char *const kBrandDaily = R"(
+    SELECT p.brand, f.order_date - DATE '1970-01-01' AS day, sum(f.revenue)::float8,
+           sum(f.quantity)::float8, sum(f.returned_qty)::float8
+    FROM gold.fact_sales f JOIN gold.dim_product p ON p.product_sk = f.product_sk
+    GROUP BY 1, 2 ORDER BY 1, 2)";
+const char *const kStoreBrandDaily = R"(
+    SELECT f.store_id || '/' || p.brand, f.order_date - DATE '1970-01-01' AS day, sum(f.quantity)::float8
+    FROM gold.fact_sales f JOIN gold.dim_product p ON p.product_sk = f.product_sk
+    GROUP BY 1, 2 ORDER BY 1, 2)";
+// Days a store could sell: from its opening (or first sale) to its closing (or the data's end).
+const char *const kStoreSpans = R"(
+    SELECT store_id, opened_on - DATE '1970-01-01', closed_on - DATE '1970-01-01' FROM gold.dim_store)";
+
+struct Span {
+    int32_t first = INT32_MAX, last = INT32_MIN;
+};
+
+// Dense daily series (zeros on days without sales) from (entity, day, values...) rows.
+std::map<std::string, DailySeries> densify(const pqxx::result &rows, int column, const std::string &kind,
+                                           const std::string &metric, int32_t data_first, int32_t data_last,
+                                           const std::map<std::string, Span> &limits)
+{
+    std::map<std::string, DailySeries> out;
+    std::map<std::string, std::map<int32_t, double>> sparse;
+    for (const auto &r : rows)
+        sparse[r[0].as<std::string>()][r[1].as<int32_t>()] = r[column].as<double>();
+    for (const auto &[entity, days] : sparse) {
+        int32_t first = std::max(data_first, days.begin()->first), last = data_last;
+        if (auto it = limits.find(entity); it != limits.end()) {
+            first = std::max(first, it->second.first);
+            last = std::min(last, it->second.last);
+        }
+        DailySeries s{kind, entity, metric, first, {}};
+        for (int32_t d = first; d <= last; ++d) {
+            auto it = days.find(d);
+            s.values.push_back(it == days.end() ? 0 : it->second);
+        }
+        out[entity] = std::move(s);
+    }
+    return out;
+}
+
+}  // namespace
+
+JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
+{
+    const std::string job = "anomalies";
+    const std::string signature = gold_sales_signature(c);
+    JobResult res;
+    if (!o.force && (res.run_id = unchanged_run(c, job, signature, o.seed))) {
+        res.skipped = true;
+        return res;
+    }
+    AnomalyOptions count_opt;
+    count_opt.scale = AnomalyOptions::Scale::kCount;
+    count_opt.threshold = 5.0;
+    ZeroRunOptions zero_opt;
+    const nlohmann::json params = {{"threshold", count_opt.threshold}, {"scale", "anscombe (counts; revenue in units)"},
+                                   {"weeks_each_side", count_opt.weeks_each_side}, {"min_days", count_opt.min_days},
+                                   {"stockout_min_expected_units", zero_opt.min_expected_units}};
+    res.run_id = start_run(c, job, o.seed, signature, params);
+    try {
+        pqxx::result store_rows, brand_rows, sb_rows, spans;
+        int32_t first = 0, last = 0;
+        {
+            pqxx::read_transaction tx(c);
+            const auto r = tx.exec("SELECT min(order_date) - DATE '1970-01-01', max(order_date) - DATE '1970-01-01' "
+                                   "FROM gold.fact_sales");
+            first = r[0][0].as<int32_t>();
+            last = r[0][1].as<int32_t>();
+            store_rows = tx.exec(kStoreDaily);
+            brand_rows = tx.exec(kBrandDaily);
+            sb_rows = tx.exec(kStoreBrandDaily);
+            spans = tx.exec(kStoreSpans);
+        }
+        std::map<std::string, Span> store_limits;
+        for (const auto &r : spans) {
+            Span s;
+            s.first = r[1].is_null() ? INT32_MIN : r[1].as<int32_t>();
+            // A closed store's series ends the day before it closed: no "drop" after closing.
+            s.last = r[2].is_null() ? INT32_MAX : r[2].as<int32_t>() - 1;
+            store_limits[r[0].as<std::string>()] = s;
+        }
+        std::map<std::string, Span> sb_limits;
+        for (const auto &r : sb_rows) {
+            const std::string key = r[0].as<std::string>();
+            const auto it = store_limits.find(key.substr(0, key.find('/')));
+            if (it != store_limits.end())
+                sb_limits[key] = it->second;
+        }
+
+        std::vector<Anomaly> found;
+        nlohmann::json skipped = nlohmann::json::array();
+        auto scan = [&](const std::map<std::string, DailySeries> &series, const AnomalyOptions &opt) {
+            for (const auto &[entity, s] : series) {
+                if (static_cast<int>(s.values.size()) < opt.min_days) {
+                    skipped.push_back({{"what", s.entity_kind + " " + entity + " " + s.metric},
+                                       {"reason", "too little history: " + std::to_string(s.values.size()) +
+                                                      " days, need " + std::to_string(opt.min_days)}});
+                    continue;
+                }
+                for (auto &a : detect_anomalies(s, opt))
+                    found.push_back(std::move(a));
+            }
+        };
+        const std::map<std::string, Span> none;
+        // Revenue is scored as a count of pairs (revenue / the series' mean revenue per unit).
+        auto per_unit = [](std::map<std::string, DailySeries> rev, const std::map<std::string, DailySeries> &units) {
+            for (auto &[entity, s] : rev) {
+                double r = 0, u = 0;
+                for (double v : s.values)
+                    r += v;
+                for (double v : units.at(entity).values)
+                    u += v;
+                s.unit = u > 0 ? r / u : 1;
+            }
+            return rev;
+        };
+        const auto store_units = densify(store_rows, 3, "store", "units", first, last, store_limits);
+        const auto brand_units = densify(brand_rows, 3, "brand", "units", first, last, none);
+        scan(per_unit(densify(store_rows, 2, "store", "revenue", first, last, store_limits), store_units), count_opt);
+        scan(store_units, count_opt);
+        scan(densify(store_rows, 4, "store", "returns", first, last, store_limits), count_opt);
+        scan(per_unit(densify(brand_rows, 2, "brand", "revenue", first, last, none), brand_units), count_opt);
+        scan(brand_units, count_opt);
+        scan(densify(brand_rows, 4, "brand", "returns", first, last, none), count_opt);
+        const auto store_brand_units = densify(sb_rows, 2, "store_brand", "units", first, last, sb_limits);
+        for (const auto &[entity, s] : store_brand_units)
+            for (auto &a : detect_zero_runs(s, zero_opt))
+                found.push_back(std::move(a));
+
+        // Baseline for the benchmark: |z| >= 3 against each series' own mean and deviation.
+        nlohmann::json baseline_events = nlohmann::json::array();
+        auto baseline = [&](const std::map<std::string, DailySeries> &series, const std::string &family) {
+            for (const auto &[entity, s] : series)
+                for (const auto &a : detect_anomalies_zscore(s, 3.0))
+                    baseline_events.push_back({{"entity", s.entity_kind + " " + entity + " " + family},
+                                               {"day", iso_day(a.day)}, {"direction", a.direction}});
+        };
+        baseline(densify(store_rows, 2, "store", "revenue", first, last, store_limits), "sales");
+        baseline(store_units, "sales");
+        baseline(densify(store_rows, 4, "store", "returns", first, last, store_limits), "returns");
+        baseline(store_brand_units, "units");
+
+        pqxx::work tx(c);
+        tx.exec("SET LOCAL synchronous_commit = on");
+        pqxx::stream_to out(tx, "mining.anomalies",
+                            std::vector<std::string>{"run_id", "entity_kind", "entity", "metric", "day", "end_day",
+                                                     "actual", "expected", "score", "direction", "reason"});
+        for (const auto &a : found)
+            out << std::make_tuple(res.run_id, a.entity_kind, a.entity, a.metric, iso_day(a.day), iso_day(a.end_day),
+                                   a.actual, a.expected, a.score, a.direction, a.reason);
+        out.complete();
+        RunSummary sum;
+        sum.first_day = iso_day(first);
+        sum.last_day = iso_day(last);
+        sum.rows = static_cast<int64_t>(found.size());
+        sum.skipped = skipped;
+        std::map<std::string, int> by_kind;
+        for (const auto &a : found)
+            ++by_kind[a.entity_kind + ":" + a.metric + ":" + a.direction];
+        sum.metrics = {{"anomalies", found.size()}, {"by_kind", by_kind}};
+        sum.baseline = {{"method", "|z| >= 3 against the series mean and standard deviation"},
+                        {"anomalies", baseline_events.size()}, {"events", baseline_events}};
+        publish_run(tx, res.run_id, job, "mining.anomalies", sum);
+        tx.commit();
+        res.metrics = sum.metrics;
+        res.baseline = sum.baseline;
+    } catch (const std::exception &e) {
+        fail_run(c, res.run_id, e.what());
+        throw;
+    }
+    return res;
+}
+
+std::string gold_sales_signature(pqxx::connection &c)
+{
+    if (!table_exists(c, "gold.fact_sales"))
+        throw InputError("gold.fact_sales does not exist: run \"autopilot-etl run\" first");
+    pqxx::nontransaction tx(c);
+    const auto r = tx.exec("SELECT count(*), coalesce(max(etl_run_id), 0), max(order_date)::text FROM gold.fact_sales");
+    if (r[0][0].as<int64_t>() == 0)
+        throw InputError("gold.fact_sales is empty: nothing to mine (run \"autopilot-etl generate\" and \"run\" first)");
+    return r[0][0].as<std::string>() + ":" + r[0][1].as<std::string>() + ":" + r[0][2].as<std::string>();
+}
+
+}  // namespace autopilot::mining
