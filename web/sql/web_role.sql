@@ -15,7 +15,7 @@ DECLARE
     r text;
 BEGIN
     -- The warehouse's read side (tables created later need this script again, or default privileges).
-    FOREACH s IN ARRAY ARRAY['gold', 'mining'] LOOP
+    FOREACH s IN ARRAY ARRAY['gold', 'mining', 'etl'] LOOP
         IF EXISTS (SELECT FROM pg_namespace WHERE nspname = s) THEN
             EXECUTE format('GRANT USAGE ON SCHEMA %I TO autopilot_web', s);
             EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO autopilot_web', s);
@@ -27,6 +27,9 @@ BEGIN
     -- What the optimizer page shows; never the right to change it.
     IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'autopilot') THEN
         GRANT USAGE ON SCHEMA autopilot TO autopilot_web;
+        IF to_regprocedure('autopilot.capture_status_info()') IS NOT NULL THEN
+            GRANT EXECUTE ON FUNCTION autopilot.capture_status_info() TO autopilot_web;
+        END IF;
         FOREACH r IN ARRAY ARRAY['autopilot.recommendations', 'autopilot.recommendation_events', 'autopilot.models',
                                  'autopilot.workload_clusters', 'autopilot.capture_status'] LOOP
             IF to_regclass(r) IS NOT NULL THEN

@@ -1,6 +1,8 @@
 // Connection pool and conninfo helpers.
 #include "db.hpp"
 
+#include <libpq-fe.h>
+
 namespace autopilot::web {
 
 ConnectionPool::Lease::~Lease()
@@ -41,6 +43,16 @@ void ConnectionPool::release(std::unique_ptr<pqxx::connection> c)
     else
         --open_;
     cv_.notify_one();
+}
+
+PasswordCheck check_password_login(const std::string &conninfo)
+{
+    PGconn *conn = PQconnectdb(conninfo.c_str());
+    PasswordCheck result = PasswordCheck::failed;
+    if (PQstatus(conn) == CONNECTION_OK)
+        result = PQconnectionUsedPassword(conn) ? PasswordCheck::ok : PasswordCheck::not_asked;
+    PQfinish(conn);
+    return result;
 }
 
 std::string conninfo_with(const std::string &base, const std::vector<std::pair<std::string, std::string>> &kv)

@@ -47,6 +47,12 @@ private:
 // Appends key='value' pairs to a conninfo with libpq's quoting (a later key overrides an earlier one).
 std::string conninfo_with(const std::string &base, const std::vector<std::pair<std::string, std::string>> &kv);
 
+enum class PasswordCheck { ok, failed, not_asked };
+
+// Connects once with raw libpq to learn whether the server really verified a password
+// (PQconnectionUsedPassword), which libpqxx does not expose.
+PasswordCheck check_password_login(const std::string &conninfo);
+
 // Runs a query that returns one json value (e.g. json_agg) with bind parameters; "null" when no row.
 template <typename... Args>
 std::string query_json(pqxx::connection &conn, const std::string &sql, Args &&...args)

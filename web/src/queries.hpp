@@ -106,6 +106,23 @@ inline constexpr const char *kTopStatements =
 
 inline constexpr const char *kAllRows = "SELECT coalesce(json_agg(t), '[]') FROM (SELECT * FROM %s LIMIT 200) t";
 
+// Gauges for /metrics that describe the database's state (the daemon exports its own activity).
+inline constexpr const char *kCaptureGauges =
+    "SELECT json_build_object('sampled', sampled, 'dropped', dropped, 'drained', drained, 'truncated', truncated,"
+    " 'used_bytes', used_bytes, 'capacity_bytes', capacity_bytes) FROM autopilot.capture_status";
+inline constexpr const char *kEtlGauges =
+    "SELECT json_build_object('finished', extract(epoch FROM r.finished_at), 'total_ms', r.total_ms,"
+    " 'succeeded', r.status = 'succeeded', 'steps', (SELECT coalesce(json_agg(json_build_object('step', s.step,"
+    " 'rows_out', s.rows_out)), '[]') FROM etl.run_steps s WHERE s.run_id = r.run_id))"
+    " FROM etl.runs r WHERE r.status <> 'running' ORDER BY r.run_id DESC LIMIT 1";
+// Numeric leaves of the active latency model's metrics, flattened to dotted names.
+inline constexpr const char *kModelGauges =
+    "WITH RECURSIVE m AS (SELECT id, metrics FROM autopilot.models WHERE active ORDER BY created_at DESC LIMIT 1),"
+    " leaves(path, value) AS (SELECT e.key, e.value FROM m, jsonb_each(m.metrics) e"
+    "  UNION ALL SELECT l.path || '.' || e.key, e.value FROM leaves l, jsonb_each(l.value) e"
+    "  WHERE jsonb_typeof(l.value) = 'object')"
+    " SELECT coalesce(json_object_agg(path, value::text::float8), '{}') FROM leaves WHERE jsonb_typeof(value) = 'number'";
+
 inline constexpr const char *kApprove = "SELECT autopilot.approve($1::bigint, NULLIF($2, ''))";
 inline constexpr const char *kReject = "SELECT autopilot.reject($1::bigint, $2)";
 inline constexpr const char *kIsAdmin = "SELECT pg_has_role(current_user, 'autopilot_admin', 'MEMBER')";

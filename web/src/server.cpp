@@ -157,8 +157,65 @@ void App::add_routes()
 
     server_.Get("/metrics", [this](const httplib::Request &, httplib::Response &res) {
         metrics_.set("autopilot_web_sessions", {}, static_cast<double>(sessions_.size()));
+        database_gauges();
         res.set_content(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     });
+}
+
+// State read from the database at scrape time; a source that does not exist yet (or that this role
+// may not read) is skipped, never an error of the scrape.
+void App::database_gauges()
+{
+    auto gauge = [this](const std::string &name, const std::string &help, const prometheus::Labels &labels, double v) {
+        metrics_.declare(name, "gauge", help);
+        metrics_.set(name, labels, v);
+    };
+    try {
+        auto lease = pool_.acquire();
+        metrics_.declare("autopilot_web_database_up", "gauge", "1 when the dashboard reaches PostgreSQL");
+        metrics_.set("autopilot_web_database_up", {}, 1);
+        auto try_json = [&](const char *relation, const char *sql) -> json {
+            try {
+                if (!relation_exists(*lease, relation))
+                    return nullptr;
+                return json::parse(query_json(*lease, sql));
+            } catch (const pqxx::sql_error &) {
+                return nullptr;
+            }
+        };
+        if (auto c = try_json("autopilot.capture_status", sql::kCaptureGauges); c.is_object()) {
+            // The ring's counters only grow (until a server restart): exported as counters.
+            for (const char *k : {"sampled", "dropped", "drained", "truncated"})
+                if (c[k].is_number()) {
+                    const std::string name = std::string("autopilot_capture_") + k + "_total";
+                    metrics_.declare(name, "counter", std::string("Capture ring: statements ") + k);
+                    metrics_.set(name, {}, c[k].get<double>());
+                }
+            for (const char *k : {"used_bytes", "capacity_bytes"})
+                if (c[k].is_number())
+                    gauge(std::string("autopilot_capture_") + k, std::string("Capture ring: ") + k, {}, c[k].get<double>());
+        }
+        if (auto e = try_json("etl.runs", sql::kEtlGauges); e.is_object()) {
+            if (e["finished"].is_number())
+                gauge("autopilot_etl_last_run_timestamp_seconds", "End of the last ETL run", {}, e["finished"].get<double>());
+            if (e["total_ms"].is_number())
+                gauge("autopilot_etl_last_run_duration_seconds", "Duration of the last ETL run", {},
+                      e["total_ms"].get<double>() / 1000.0);
+            gauge("autopilot_etl_last_run_succeeded", "1 when the last ETL run succeeded", {},
+                  e["succeeded"].is_boolean() && e["succeeded"].get<bool>() ? 1 : 0);
+            for (auto &st : e["steps"])
+                if (st["step"].is_string() && st["rows_out"].is_number())
+                    gauge("autopilot_etl_step_rows", "Rows written by each step of the last ETL run",
+                          {{"step", st["step"].get<std::string>()}}, st["rows_out"].get<double>());
+        }
+        if (auto m = try_json("autopilot.models", sql::kModelGauges); m.is_object())
+            for (auto &[k, v] : m.items())
+                if (v.is_number())
+                    gauge("autopilot_model_metric", "Metrics of the active latency model", {{"name", k}}, v.get<double>());
+    } catch (const std::exception &) {
+        metrics_.declare("autopilot_web_database_up", "gauge", "1 when the dashboard reaches PostgreSQL");
+        metrics_.set("autopilot_web_database_up", {}, 0);
+    }
 }
 
 void App::page(httplib::Response &res, const std::string &file)
@@ -348,13 +405,26 @@ void App::login(const httplib::Request &req, httplib::Response &res)
     const std::string user = body["user"], password = body["password"];
     if (user.empty() || user.size() > 63 || password.empty() || password.size() > 1000)
         throw BadRequest("user and password are required");
+    const std::string conninfo = conninfo_with(
+        options_.login_conninfo,
+        {{"user", user}, {"password", password}, {"application_name", "autopilot-web admin"}, {"connect_timeout", "5"}});
+    switch (check_password_login(conninfo)) {
+    case PasswordCheck::failed:
+        log::warning("login failed for \"" + user + "\"");
+        return send_error(res, 401, "login failed: wrong user or password");
+    case PasswordCheck::not_asked:
+        // Under trust or peer authentication any password "works": refuse rather than approve on it.
+        log::warning("login refused for \"" + user + "\": the server did not check a password");
+        throw Forbidden("the server did not check a password for role \"" + user +
+                        "\"; require scram-sha-256 for members of autopilot_admin in pg_hba.conf "
+                        "(e.g. local all +autopilot_admin scram-sha-256)");
+    case PasswordCheck::ok:
+        break;
+    }
     std::shared_ptr<pqxx::connection> conn;
     try {
-        conn = std::make_shared<pqxx::connection>(conninfo_with(
-            options_.login_conninfo,
-            {{"user", user}, {"password", password}, {"application_name", "autopilot-web admin"}, {"connect_timeout", "5"}}));
-    } catch (const std::exception &e) {
-        log::warning("login failed for \"" + user + "\"");
+        conn = std::make_shared<pqxx::connection>(conninfo);
+    } catch (const std::exception &) {
         return send_error(res, 401, "login failed: wrong user or password");
     }
     bool is_admin = false;

@@ -44,6 +44,7 @@ private:
     void session_info(const httplib::Request &req, httplib::Response &res);
     void check_listing(const httplib::Request &req, httplib::Response &res);
     void page(httplib::Response &res, const std::string &file);
+    void database_gauges();
 
     Options options_;
     httplib::Server server_;
