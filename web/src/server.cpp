@@ -185,15 +185,20 @@ void App::database_gauges()
         };
         if (auto c = try_json("autopilot.capture_status", sql::kCaptureGauges); c.is_object()) {
             // The ring's counters only grow (until a server restart): exported as counters.
-            for (const char *k : {"sampled", "dropped", "drained", "truncated"})
-                if (c[k].is_number()) {
-                    const std::string name = std::string("autopilot_capture_") + k + "_total";
-                    metrics_.declare(name, "counter", std::string("Capture ring: statements ") + k);
-                    metrics_.set(name, {}, c[k].get<double>());
+            static const std::pair<const char *, const char *> counters[] = {
+                {"sampled", "autopilot_capture_sampled_total"},
+                {"dropped", "autopilot_capture_dropped_total"},
+                {"drained", "autopilot_capture_drained_total"},
+                {"truncated", "autopilot_capture_truncated_total"}};
+            for (const auto &[key, name] : counters)
+                if (c[key].is_number()) {
+                    metrics_.declare(name, "counter", std::string("Capture ring: statements ") + key);
+                    metrics_.set(name, {}, c[key].get<double>());
                 }
-            for (const char *k : {"used_bytes", "capacity_bytes"})
-                if (c[k].is_number())
-                    gauge(std::string("autopilot_capture_") + k, std::string("Capture ring: ") + k, {}, c[k].get<double>());
+            if (c["used_bytes"].is_number())
+                gauge("autopilot_capture_used_bytes", "Capture ring: bytes in use", {}, c["used_bytes"].get<double>());
+            if (c["capacity_bytes"].is_number())
+                gauge("autopilot_capture_capacity_bytes", "Capture ring: capacity", {}, c["capacity_bytes"].get<double>());
         }
         if (auto e = try_json("etl.runs", sql::kEtlGauges); e.is_object()) {
             if (e["finished"].is_number())
