@@ -30,7 +30,7 @@ for f in docker/grafana/dashboards/*.json; do
     jq -e '.uid and .title and (.panels | length > 0) and all(.panels[]; .targets | length > 0)' "$f" >/dev/null \
         || fail "$f is not a provisionable dashboard"
     for m in $(jq -r '.panels[].targets[].expr' "$f" | grep -oE 'autopilot_[a-z_]+' | sed -E 's/_(bucket|sum|count)$//' | sort -u); do
-        grep -qE "^(# TYPE )?$m[ {]" <<<"$exported" || grep -rqF "\"$m\"" daemon/src \
+        grep -qE "^(# TYPE )?$m[ {]" <<<"$exported" || grep -rqF "\"$m\"" daemon/src web/src \
             || fail "$f uses $m, which neither autopilot-web nor autopilotd exports"
     done
 done
