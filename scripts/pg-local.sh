@@ -33,9 +33,10 @@ init_cluster() {
     ensure_traversable "$HOME_DIR"
     make_pg_dir "$HOME_DIR"
     make_pg_dir "$SOCK"
-    as_pg "$PG_BINDIR/initdb" -D "$DATA" -U "$SUPERUSER" --auth=trust -E UTF8 --locale=C.UTF-8 >"$HOME_DIR/initdb.log" 2>&1 \
+    as_pg "$PG_BINDIR/initdb" -D "$DATA" -U "$SUPERUSER" --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$HOME_DIR/initdb.log" 2>&1 \
         || { cat "$HOME_DIR/initdb.log" >&2; die "initdb failed (log: $HOME_DIR/initdb.log)"; }
-    # trust on a socket only its owner (and root) can open; no TCP unless AUTOPILOT_LISTEN asks.
+    # trust on a socket only its owner (and root) can open; TCP (only if AUTOPILOT_LISTEN asks) needs
+    # a password.
     as_pg tee -a "$DATA/postgresql.conf" >/dev/null <<CONF
 
 # ---- autopilot embedded default (scripts/pg-local.sh) ----

@@ -1,0 +1,144 @@
+// The dashboard's parameter validation: bad input is refused before any SQL runs.
+#include "filters.hpp"
+#include "options.hpp"
+#include "prometheus.hpp"
+#include "sessions.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace autopilot::web;
+
+namespace {
+KnownValues known()
+{
+    KnownValues k;
+    k.brands = {"Nike", "Adidas"};
+    k.categories = {"Running"};
+    k.cities = {"Chennai", "Madurai"};
+    k.channels = {"online", "store"};
+    k.stores = {0, 1, 2};
+    k.min_date = "2024-01-01";
+    k.max_date = "2025-06-30";
+    return k;
+}
+}  // namespace
+
+TEST_CASE("a filter without dates covers the last 90 days of data")
+{
+    auto f = parse_sales_filter({}, known());
+    CHECK(f.to == "2025-06-30");
+    CHECK(f.from == "2025-04-02");
+    CHECK(f.store == -1);
+}
+
+TEST_CASE("known filter values are accepted")
+{
+    auto f = parse_sales_filter({{"brand", "Nike"}, {"city", "Madurai"}, {"store", "2"}, {"channel", "online"}}, known());
+    CHECK(f.brand == "Nike");
+    CHECK(f.city == "Madurai");
+    CHECK(f.store == 2);
+}
+
+TEST_CASE("an unknown brand, city or store is a bad request naming it")
+{
+    CHECK_THROWS_WITH(parse_sales_filter({{"brand", "Nikey"}}, known()), "unknown brand \"Nikey\"");
+    CHECK_THROWS_WITH(parse_sales_filter({{"city", "Paris"}}, known()), "unknown city \"Paris\"");
+    CHECK_THROWS_WITH(parse_sales_filter({{"store", "99"}}, known()), "unknown store 99");
+    CHECK_THROWS_AS(parse_sales_filter({{"store", "1 OR 1=1"}}, known()), BadRequest);
+}
+
+TEST_CASE("injection strings in filters are refused as unknown values")
+{
+    CHECK_THROWS_AS(parse_sales_filter({{"brand", "Nike' OR '1'='1"}}, known()), BadRequest);
+    CHECK_THROWS_AS(parse_sales_filter({{"category", "x'); DROP TABLE gold.fact_sales; --"}}, known()), BadRequest);
+}
+
+TEST_CASE("inverted, malformed, impossible and huge date ranges are bad requests")
+{
+    CHECK_THROWS_WITH(parse_sales_filter({{"from", "2025-05-01"}, {"to", "2025-04-01"}}, known()),
+                      "from (2025-05-01) must not be after to (2025-04-01)");
+    CHECK_THROWS_AS(parse_sales_filter({{"from", "yesterday"}}, known()), BadRequest);
+    CHECK_THROWS_AS(parse_sales_filter({{"to", "2025-02-30"}}, known()), BadRequest);
+    CHECK_THROWS_AS(parse_sales_filter({{"to", "2023-02-29"}}, known()), BadRequest);
+    CHECK_THROWS_WITH(parse_sales_filter({{"from", "1990-01-01"}, {"to", "2025-01-01"}}, known()),
+                      Catch::Contains("too large"));
+    CHECK_NOTHROW(parse_sales_filter({{"from", "2024-02-29"}, {"to", "2024-03-01"}}, known()));
+}
+
+TEST_CASE("dates convert to days and back")
+{
+    CHECK(days_from_date("d", "1970-01-01") == 0);
+    CHECK(date_from_days(days_from_date("d", "2024-02-29")) == "2024-02-29");
+    CHECK(days_from_date("d", "2025-01-01") - days_from_date("d", "2024-01-01") == 366);
+}
+
+TEST_CASE("integer and enum parameters are range-checked")
+{
+    CHECK(int_param({}, "limit", 10, 1, 100) == 10);
+    CHECK(int_param({{"limit", "5"}}, "limit", 10, 1, 100) == 5);
+    CHECK_THROWS_AS(int_param({{"limit", "500"}}, "limit", 10, 1, 100), BadRequest);
+    CHECK_THROWS_AS(int_param({{"limit", "5x"}}, "limit", 10, 1, 100), BadRequest);
+    CHECK(enum_param({{"grain", "week"}}, "grain", {"day", "week"}, "day") == "week");
+    CHECK_THROWS_WITH(enum_param({{"grain", "year"}}, "grain", {"day", "week"}, "day"), "grain must be one of day, week");
+}
+
+TEST_CASE("the web command line defaults to loopback and refuses bad options")
+{
+    std::string error;
+    auto o = parse_options({}, error);
+    CHECK(error.empty());
+    CHECK(o.listen == "127.0.0.1");
+    CHECK(o.port == 8080);
+    parse_options({"--port", "0"}, error);
+    CHECK_THAT(error, Catch::Contains("--port"));
+    error.clear();
+    parse_options({"--bogus"}, error);
+    CHECK(error == "unknown option \"--bogus\"");
+    error.clear();
+    parse_options({"--port"}, error);
+    CHECK(error == "option --port needs a value");
+}
+
+TEST_CASE("cookies are found by exact name")
+{
+    CHECK(cookie_value("a=1; autopilot_session=abc; b=2", "autopilot_session") == "abc");
+    CHECK(cookie_value("xautopilot_session=evil", "autopilot_session").empty());
+    CHECK(cookie_value("", "autopilot_session").empty());
+}
+
+TEST_CASE("tokens are random, long, and compared exactly")
+{
+    const auto a = random_token(), b = random_token();
+    CHECK(a.size() == 64);
+    CHECK(a != b);
+    CHECK(tokens_equal(a, a));
+    CHECK_FALSE(tokens_equal(a, b));
+    CHECK_FALSE(tokens_equal("", ""));
+}
+
+TEST_CASE("sessions expire and can be ended")
+{
+    SessionStore store(std::chrono::minutes(30));
+    auto s = store.create("alice", nullptr);
+    REQUIRE(store.find(s.id));
+    CHECK(store.find(s.id)->user == "alice");
+    CHECK_FALSE(store.find("not-a-session"));
+    store.erase(s.id);
+    CHECK_FALSE(store.find(s.id));
+}
+
+TEST_CASE("the prometheus registry renders counters and cumulative histograms")
+{
+    autopilot::prometheus::Registry r;
+    r.declare("x_total", "counter", "things");
+    r.declare_histogram("lat_seconds", "latency", {0.1, 1});
+    r.inc("x_total", {{"route", "a\"b"}});
+    r.observe("lat_seconds", {{"route", "r"}}, 0.05);
+    r.observe("lat_seconds", {{"route", "r"}}, 0.5);
+    const auto text = r.render();
+    CHECK_THAT(text, Catch::Contains("# TYPE x_total counter"));
+    CHECK_THAT(text, Catch::Contains("x_total{route=\"a\\\"b\"} 1"));
+    CHECK_THAT(text, Catch::Contains("lat_seconds_bucket{route=\"r\",le=\"0.1\"} 1"));
+    CHECK_THAT(text, Catch::Contains("lat_seconds_bucket{route=\"r\",le=\"+Inf\"} 2"));
+    CHECK_THAT(text, Catch::Contains("lat_seconds_count{route=\"r\"} 2"));
+}

@@ -1,0 +1,130 @@
+// The dashboard's SQL, one named constant per query. Every value arrives as a bind parameter;
+// results are built as JSON by PostgreSQL (json_agg), so the C++ passes them through untouched.
+#pragma once
+
+namespace autopilot::web::sql {
+
+// The sales filter, shared by every sales query: $1 from, $2 to (dates), $3 brand, $4 category,
+// $5 city, $6 channel ('' = any), $7 store (-1 = any).
+#define AUTOPILOT_SALES_SCOPE                                                                          \
+    " FROM gold.fact_sales f"                                                                          \
+    " JOIN gold.dim_product p ON p.product_sk = f.product_sk"                                          \
+    " JOIN gold.dim_store s ON s.store_key = f.store_key"                                              \
+    " JOIN gold.dim_channel c ON c.channel_key = f.channel_key"                                        \
+    " WHERE f.date_key BETWEEN to_char($1::date, 'YYYYMMDD')::int AND to_char($2::date, 'YYYYMMDD')::int" \
+    "   AND ($3 = '' OR p.brand = $3) AND ($4 = '' OR p.category = $4) AND ($5 = '' OR s.city = $5)"   \
+    "   AND ($6 = '' OR c.channel = $6) AND ($7::bigint < 0 OR f.store_key = $7::bigint)"
+
+inline constexpr const char *kKnownValues = R"SQL(
+SELECT json_build_object(
+  'brands',     (SELECT coalesce(json_agg(DISTINCT brand ORDER BY brand), '[]') FROM gold.dim_product WHERE brand IS NOT NULL),
+  'categories', (SELECT coalesce(json_agg(DISTINCT category ORDER BY category), '[]') FROM gold.dim_product WHERE category IS NOT NULL),
+  'cities',     (SELECT coalesce(json_agg(DISTINCT city ORDER BY city), '[]') FROM gold.dim_store),
+  'channels',   (SELECT coalesce(json_agg(channel ORDER BY channel_key), '[]') FROM gold.dim_channel),
+  'stores',     (SELECT coalesce(json_agg(json_build_object('store', store_key, 'name', store_name, 'city', city)
+                                          ORDER BY store_key), '[]') FROM gold.dim_store),
+  'min_date',   (SELECT to_char(min(full_date), 'YYYY-MM-DD') FROM gold.dim_date d
+                  WHERE EXISTS (SELECT 1 FROM gold.daily_sales_summary x WHERE x.sale_date = d.full_date)),
+  'max_date',   (SELECT to_char(max(sale_date), 'YYYY-MM-DD') FROM gold.daily_sales_summary))
+)SQL";
+
+inline constexpr const char *kKpis =
+    "SELECT json_build_object('revenue', coalesce(sum(f.revenue), 0), 'orders', count(DISTINCT f.order_id),"
+    " 'units', coalesce(sum(f.quantity), 0), 'returned_units', coalesce(sum(f.returned_qty), 0),"
+    " 'avg_order_value', CASE WHEN count(DISTINCT f.order_id) > 0"
+    "   THEN round(sum(f.revenue) / count(DISTINCT f.order_id), 2) ELSE 0 END)" AUTOPILOT_SALES_SCOPE;
+
+// $8: 'day' or 'week'
+inline constexpr const char *kTrend =
+    "SELECT coalesce(json_agg(t ORDER BY t.period), '[]') FROM ("
+    " SELECT to_char(date_trunc($8, to_date(f.date_key::text, 'YYYYMMDD')), 'YYYY-MM-DD') AS period,"
+    " sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders, sum(f.quantity) AS units"
+    AUTOPILOT_SALES_SCOPE " GROUP BY 1) t";
+
+// $8: limit
+inline constexpr const char *kTopSkus =
+    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
+    " SELECT p.sku, min(p.brand) AS brand, min(p.model) AS model, sum(f.quantity) AS units, sum(f.revenue) AS revenue"
+    AUTOPILOT_SALES_SCOPE " GROUP BY p.sku ORDER BY sum(f.revenue) DESC LIMIT $8) t";
+
+inline constexpr const char *kTopBrands =
+    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
+    " SELECT p.brand, sum(f.quantity) AS units, sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders"
+    AUTOPILOT_SALES_SCOPE " GROUP BY p.brand ORDER BY sum(f.revenue) DESC LIMIT $8) t";
+
+inline constexpr const char *kStoreMap =
+    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
+    " SELECT s.store_key AS store, s.store_name AS name, s.city, s.latitude, s.longitude,"
+    " sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders"
+    AUTOPILOT_SALES_SCOPE " AND s.latitude IS NOT NULL GROUP BY s.store_key, s.store_name, s.city, s.latitude, s.longitude) t";
+
+// The latest complete run of a mining job; $1 job.
+#define AUTOPILOT_LATEST_RUN(job) \
+    "(SELECT max(run_id) FROM mining.model_runs WHERE job = '" job "' AND status = 'complete')"
+
+// $1 from, $2 to
+inline constexpr const char *kAnomalies =
+    "SELECT coalesce(json_agg(a ORDER BY a.day, a.score DESC), '[]') FROM ("
+    " SELECT entity_kind, entity, metric, to_char(day, 'YYYY-MM-DD') AS day, actual, expected, score, direction, reason"
+    " FROM mining.anomalies WHERE run_id = " AUTOPILOT_LATEST_RUN("anomalies")
+    " AND day BETWEEN $1::date AND $2::date ORDER BY abs(score) DESC LIMIT 500) a";
+
+inline constexpr const char *kSegments =
+    "SELECT coalesce(json_agg(s ORDER BY s.customers DESC), '[]') FROM ("
+    " SELECT label, customers, recency_days, tenure_days, orders, monetary, online_share"
+    " FROM mining.segment_profiles WHERE run_id = " AUTOPILOT_LATEST_RUN("segments") ") s";
+
+// The forecast for the filter's brand/category/city: the sum of the per-series forecasts and of their
+// 80% bounds (an approximate band for the total). $1 brand, $2 category, $3 city.
+inline constexpr const char *kForecast =
+    "SELECT coalesce(json_agg(t ORDER BY t.day), '[]') FROM ("
+    " SELECT to_char(fc.forecast_date, 'YYYY-MM-DD') AS day, sum(fc.units) AS units,"
+    " sum(fc.lower_80) AS lower_80, sum(fc.upper_80) AS upper_80"
+    " FROM mining.demand_forecast fc"
+    " JOIN gold.dim_product p ON p.product_id::text = fc.product_id AND p.is_current"
+    " WHERE fc.run_id = " AUTOPILOT_LATEST_RUN("forecast")
+    " AND ($1 = '' OR p.brand = $1) AND ($2 = '' OR p.category = $2) AND ($3 = '' OR fc.city = $3)"
+    " GROUP BY fc.forecast_date) t";
+
+inline constexpr const char *kRelationExists = "SELECT to_regclass($1) IS NOT NULL";
+
+// $1 status ('' = all), $2 limit
+inline constexpr const char *kRecommendations =
+    "SELECT coalesce(json_agg(r ORDER BY r.id DESC), '[]') FROM ("
+    " SELECT * FROM autopilot.recommendations WHERE $1 = '' OR status = $1 ORDER BY id DESC LIMIT $2) r";
+
+inline constexpr const char *kRecommendationEvents =
+    "SELECT coalesce(json_agg(e), '[]') FROM ("
+    " SELECT * FROM autopilot.recommendation_events ORDER BY 1 DESC LIMIT 100) e";
+
+inline constexpr const char *kTopStatements =
+    "SELECT coalesce(json_agg(t), '[]') FROM ("
+    " SELECT queryid::text AS queryid, calls, round(total_exec_time::numeric, 1) AS total_ms,"
+    " round(mean_exec_time::numeric, 2) AS mean_ms, rows, left(query, 400) AS query"
+    " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " ORDER BY total_exec_time DESC LIMIT $1) t";
+
+inline constexpr const char *kAllRows = "SELECT coalesce(json_agg(t), '[]') FROM (SELECT * FROM %s LIMIT 200) t";
+
+// Gauges for /metrics that describe the database's state (the daemon exports its own activity).
+inline constexpr const char *kCaptureGauges =
+    "SELECT json_build_object('sampled', sampled, 'dropped', dropped, 'drained', drained, 'truncated', truncated,"
+    " 'used_bytes', used_bytes, 'capacity_bytes', capacity_bytes) FROM autopilot.capture_status";
+inline constexpr const char *kEtlGauges =
+    "SELECT json_build_object('finished', extract(epoch FROM r.finished_at), 'total_ms', r.total_ms,"
+    " 'succeeded', r.status = 'succeeded', 'steps', (SELECT coalesce(json_agg(json_build_object('step', s.step,"
+    " 'rows_out', s.rows_out)), '[]') FROM etl.run_steps s WHERE s.run_id = r.run_id))"
+    " FROM etl.runs r WHERE r.status <> 'running' ORDER BY r.run_id DESC LIMIT 1";
+// Numeric leaves of the active latency model's metrics, flattened to dotted names.
+inline constexpr const char *kModelGauges =
+    "WITH RECURSIVE m AS (SELECT id, metrics FROM autopilot.models WHERE active ORDER BY created_at DESC LIMIT 1),"
+    " leaves(path, value) AS (SELECT e.key, e.value FROM m, jsonb_each(m.metrics) e"
+    "  UNION ALL SELECT l.path || '.' || e.key, e.value FROM leaves l, jsonb_each(l.value) e"
+    "  WHERE jsonb_typeof(l.value) = 'object')"
+    " SELECT coalesce(json_object_agg(path, value::text::float8), '{}') FROM leaves WHERE jsonb_typeof(value) = 'number'";
+
+inline constexpr const char *kApprove = "SELECT autopilot.approve($1::bigint, NULLIF($2, ''))";
+inline constexpr const char *kReject = "SELECT autopilot.reject($1::bigint, $2)";
+inline constexpr const char *kIsAdmin = "SELECT pg_has_role(current_user, 'autopilot_admin', 'MEMBER')";
+
+}  // namespace autopilot::web::sql
