@@ -63,6 +63,9 @@ make_test_install() {
         [ -d "$dest$sys_pkglibdir" ] || die "unexpected PostgreSQL layout: $sys_pkglibdir is not under $(dirname "$sys_bindir")"
         touch "$dest/.complete"
     fi
+    # A server still running from this install has autopilot.so mapped: unlink it first so the new
+    # library gets a new inode instead of being rewritten under that server's feet.
+    rm -f "$dest$sys_pkglibdir/autopilot.so"
     (cd "$AUTOPILOT_ROOT" && make -s -f Makefile.pgxs install DESTDIR="$dest" >/dev/null) \
         || die "installing the extension into $dest failed"
     echo "$dest$sys_bindir"
