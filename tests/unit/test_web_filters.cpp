@@ -2,7 +2,7 @@
 #include "filters.hpp"
 #include "options.hpp"
 #include "prometheus.hpp"
-#include "sessions.hpp"
+#include "admin_sessions.hpp"
 
 #include <catch2/catch.hpp>
 

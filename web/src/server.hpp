@@ -6,7 +6,7 @@
 #include "filters.hpp"
 #include "options.hpp"
 #include "prometheus.hpp"
-#include "sessions.hpp"
+#include "admin_sessions.hpp"
 
 #include <chrono>
 #include <httplib.h>

@@ -1,5 +1,5 @@
 // Session store and token helpers.
-#include "sessions.hpp"
+#include "admin_sessions.hpp"
 
 #include <fstream>
 #include <stdexcept>
