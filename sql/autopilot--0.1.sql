@@ -191,7 +191,7 @@ REVOKE ALL ON @extschema@.samples FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.capture_collect(int) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.samples_prune(interval, bigint) FROM PUBLIC;
 
--- ===== lifecycle ==============================================================
+-- ===== lifecycle =====================================================================
 -- The recommendation lifecycle (docs/lifecycle.md). Every status change goes through
 -- autopilot._transition(), which accepts only the (from, to, actor) triples listed in
 -- autopilot.transitions: that table is the state machine, and the diagram in the docs is
@@ -665,7 +665,6 @@ GRANT EXECUTE ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8
                           @extschema@.index_name_for(text, text, text[], text), @extschema@.lifecycle_diagram()
    TO autopilot_daemon;
 GRANT INSERT, DELETE ON @extschema@.verify_baselines TO autopilot_daemon;
-=======
 -- ===== models ========================================================================
 -- Latency models the daemon trained: files (XGBoost JSON members + metadata JSON) live in its
 -- models directory, this table registers them; at most one active model per kind
