@@ -44,24 +44,26 @@ trap 'kill $web_pid 2>/dev/null || true; wait $web_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fsS "$base/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "$base/api/health" >/dev/null || { cat "$BUILD_DIR/it-web.log"; fail "autopilot-web did not start"; }
 
-# GET with status: prints the body, sets $code
-get() { code=$(curl -sS -o /tmp/it-web-body.$$ -w '%{http_code}' "$@"); cat /tmp/it-web-body.$$; }
+# One request: sets $code and $body (not in a subshell, so both survive).
+get() { code=$(curl -sS -o "/tmp/it-web-body.$$" -w '%{http_code}' "$@"); body=$(cat "/tmp/it-web-body.$$"); }
 
 # ---- shapes -------------------------------------------------------------------------------------
-filters=$(get "$base/api/filters"); [ "$code" = 200 ] || fail "filters: $code"
+get "$base/api/filters"; filters=$body; [ "$code" = 200 ] || fail "filters: $code"
 brand=$(jq -r '.brands[0]' <<<"$filters"); city=$(jq -r '.cities[0]' <<<"$filters")
 to=$(jq -r '.max_date' <<<"$filters")
 [ "$brand" != null ] && [ "$city" != null ] && [ "$to" != null ] || fail "filters lack brands/cities/dates: $filters"
 from=$(date -d "$to - 59 days" +%F)
 for ep in kpis trend top map; do
-    body=$(get "$base/api/sales/$ep?from=$from&to=$to")
+    get "$base/api/sales/$ep?from=$from&to=$to"; body=$body
     [ "$code" = 200 ] || fail "sales/$ep: $code $body"
     jq -e '.data != null and .from != null and .to != null' <<<"$body" >/dev/null || fail "sales/$ep shape: $body"
 done
-jq -e '.data | type == "array" and length > 0 and (.[0] | has("latitude") and has("revenue"))' <<<"$(get "$base/api/sales/map?from=$from&to=$to")" >/dev/null || fail "map shape"
-jq -e '.data | length <= 5' <<<"$(get "$base/api/sales/top?by=brand&limit=5&from=$from&to=$to")" >/dev/null || fail "top limit"
+get "$base/api/sales/map?from=$from&to=$to"
+jq -e '.data | type == "array" and length > 0 and (.[0] | has("latitude") and has("revenue"))' <<<"$body" >/dev/null || fail "map shape"
+get "$base/api/sales/top?by=brand&limit=5&from=$from&to=$to"
+jq -e '.data | length <= 5' <<<"$body" >/dev/null || fail "top limit"
 for ep in optimizer/statements optimizer/clusters optimizer/models optimizer/capture optimizer/events anomalies segments forecast; do
-    body=$(get "$base/api/$ep"); [ "$code" = 200 ] || fail "$ep: $code $body"
+    get "$base/api/$ep"; body=$body; [ "$code" = 200 ] || fail "$ep: $code $body"
     jq -e 'has("available")' <<<"$body" >/dev/null || fail "$ep shape: $body"
 done
 pass "every endpoint answers with its shape"
@@ -69,10 +71,10 @@ pass "every endpoint answers with its shape"
 # ---- filters agree with SQL run directly -------------------------------------------------------
 sql_revenue() {  # $1: extra SQL condition
     q -c "SELECT coalesce(sum(f.revenue), 0) FROM gold.fact_sales f JOIN gold.dim_product p USING (product_sk)
-          JOIN gold.dim_store s USING (store_key)
-          WHERE f.date_key BETWEEN to_char('$from'::date, 'YYYYMMDD')::int AND to_char('$to'::date, 'YYYYMMDD')::int $1"
+          JOIN gold.dim_store s USING (store_id)
+          WHERE f.order_date BETWEEN '$from' AND '$to' $1"
 }
-api_revenue() { jq -r '.data.revenue' <<<"$(get "$base/api/sales/kpis?from=$from&to=$to$1")"; }
+api_revenue() { get "$base/api/sales/kpis?from=$from&to=$to$1"; jq -r '.data.revenue' <<<"$body"; }
 all=$(api_revenue ""); [ "$(jq -n "$all == $(sql_revenue '')")" = true ] || fail "total revenue $all != SQL"
 b=$(api_revenue "&brand=$(jq -rn --arg v "$brand" '$v|@uri')")
 [ "$(jq -n "$b == $(sql_revenue "AND p.brand = '$brand'")")" = true ] || fail "brand revenue $b != SQL"
@@ -83,7 +85,7 @@ pass "filtered KPIs equal the same sums in SQL ($all all, $b for $brand, $c in $
 
 # ---- bad parameters ----------------------------------------------------------------------------
 expect_400() {
-    local body; body=$(get "$base$1")
+    local body; get "$base$1"; body=$body
     [ "$code" = 400 ] || fail "$1: expected 400, got $code $body"
     jq -e --arg m "$2" '.error | contains($m)' <<<"$body" >/dev/null || fail "$1: message lacks \"$2\": $body"
 }
@@ -92,7 +94,7 @@ expect_400 "/api/sales/kpis?from=2025-05-01&to=2025-04-01" "must not be after"
 expect_400 "/api/sales/kpis?from=1990-01-01&to=$to" "too large"
 expect_400 "/api/sales/kpis?from=not-a-date" "YYYY-MM-DD"
 expect_400 "/api/sales/kpis?brand=x%27%20OR%20%271%27%3D%271" "unknown brand"
-expect_400 "/api/sales/kpis?store=1%20OR%201%3D1" "store must be a store number"
+expect_400 "/api/sales/kpis?store=1%20OR%201%3D1" "unknown store"
 expect_400 "/api/sales/top?by=email" "by must be one of"
 expect_400 "/api/sales/top?limit=100000" "limit must be"
 expect_400 "/api/recommendations?status=pending%27--" "status must be one of"
@@ -100,31 +102,32 @@ expect_400 "/api/recommendations?status=pending%27--" "status must be one of"
 pass "bad parameters get 400 with a clear message; injection strings do nothing"
 
 # ---- approvals -----------------------------------------------------------------------------------
+get "$base/api/recommendations"
 jq -e --argjson id "$rec_id" 'map(select(.id == $id and .status == "pending")) | length == 1' \
-    <<<"$(get "$base/api/recommendations")" >/dev/null || fail "recommendation $rec_id not listed as pending"
-body=$(get -X POST "$base/api/recommendations/$rec_id/approve"); [ "$code" = 401 ] || fail "anonymous approve: $code $body"
+    <<<"$body" >/dev/null || fail "recommendation $rec_id not listed as pending"
+get -X POST --data "" "$base/api/recommendations/$rec_id/approve"; body=$body; [ "$code" = 401 ] || fail "anonymous approve: $code $body"
 login() { get -c /tmp/it-web-jar.$$ -b /tmp/it-web-jar.$$ -X POST -H 'Content-Type: application/json' \
               -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$base/api/login"; }
-body=$(login it_web_user user-secret); [ "$code" = 403 ] || fail "ordinary user login: $code $body"
-body=$(login it_web_admin wrong-password); [ "$code" = 401 ] || fail "wrong password: $code $body"
-body=$(get -X POST -d 'user=it_web_admin&password=admin-secret' "$base/api/login"); [ "$code" = 400 ] || fail "form-encoded login: $code"
+login it_web_user user-secret; [ "$code" = 403 ] || fail "ordinary user login: $code $body"
+login it_web_admin wrong-password; [ "$code" = 401 ] || fail "wrong password: $code $body"
+get -X POST -d 'user=it_web_admin&password=admin-secret' "$base/api/login"; body=$body; [ "$code" = 400 ] || fail "form-encoded login: $code"
 [ "$(status_of)" = pending ] || fail "status changed without an admin"
 pass "anonymous, ordinary and wrong-password users cannot approve"
 
-body=$(login it_web_admin admin-secret); [ "$code" = 200 ] || fail "admin login: $code $body"
+login it_web_admin admin-secret; [ "$code" = 200 ] || fail "admin login: $code $body"
 csrf=$(jq -r .csrf <<<"$body")
-body=$(get -b /tmp/it-web-jar.$$ -X POST "$base/api/recommendations/$rec_id/approve"); [ "$code" = 403 ] || fail "approve without CSRF: $code"
-body=$(get -b /tmp/it-web-jar.$$ -X POST -H "X-CSRF-Token: not-the-token" "$base/api/recommendations/$rec_id/approve")
+get -b /tmp/it-web-jar.$$ -X POST --data "" "$base/api/recommendations/$rec_id/approve"; body=$body; [ "$code" = 403 ] || fail "approve without CSRF: $code"
+get -b /tmp/it-web-jar.$$ -X POST --data "" -H "X-CSRF-Token: not-the-token" "$base/api/recommendations/$rec_id/approve"; body=$body
 [ "$code" = 403 ] || fail "approve with a wrong CSRF token: $code"
 [ "$(status_of)" = pending ] || fail "status changed without the CSRF token"
-body=$(get -b /tmp/it-web-jar.$$ -X POST -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-           -d '{"note":"looks right"}' "$base/api/recommendations/$rec_id/approve")
+get -b /tmp/it-web-jar.$$ -X POST -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    -d '{"note":"looks right"}' "$base/api/recommendations/$rec_id/approve"
 [ "$code" = 200 ] || fail "admin approve: $code $body"
 [ "$(status_of)" = approved ] || fail "status is $(status_of) after approve"
 [ "$(q -c "SELECT decided_by FROM autopilot.recommendations WHERE id = $rec_id")" = it_web_admin ] || fail "approval not recorded under the admin's role"
-body=$(get -b /tmp/it-web-jar.$$ -X POST -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-           -d '{"reason":"changed my mind"}' "$base/api/recommendations/$rec_id/reject")
-[ "$code" = 409 ] || fail "reject after approve: $code $body"
+get -b /tmp/it-web-jar.$$ -X POST -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+    -d '{"note":"again"}' "$base/api/recommendations/$rec_id/approve"
+[ "$code" = 409 ] || fail "approve after approve: $code $body"
 jq -e '.error | test("approved")' <<<"$body" >/dev/null || fail "409 does not name the current status: $body"
 pass "an admin approves with the CSRF token, recorded under the admin's role; a wrong transition is a 409"
 
@@ -137,9 +140,9 @@ fi
 pass "/metrics counts requests and latencies in Prometheus format"
 
 # ---- the browser -----------------------------------------------------------------------------------
-second=$(q -c "INSERT INTO autopilot.recommendations (kind, schema_name, table_name, columns, ddl, estimated_bytes,
+second=$(q -c "INSERT INTO autopilot.recommendations (kind, schema_name, table_name, columns, index_name, ddl, estimated_bytes,
                  predicted_gain_pct, confidence, rationale, status)
-               VALUES ('create_index', 'gold', 'fact_sales', ARRAY['product_id'],
+               VALUES ('create_index', 'gold', 'fact_sales', ARRAY['product_id'], 'autopilot_fact_sales_product_id_test',
                  'CREATE INDEX CONCURRENTLY autopilot_fact_sales_product_id_test ON gold.fact_sales (product_id)',
                  2097152, 20.0, 0.7, 'product look-ups scan fact_sales', 'pending') RETURNING id")
 shots=$BUILD_DIR/screenshots

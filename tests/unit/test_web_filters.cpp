@@ -16,7 +16,7 @@ KnownValues known()
     k.categories = {"Running"};
     k.cities = {"Chennai", "Madurai"};
     k.channels = {"online", "store"};
-    k.stores = {0, 1, 2};
+    k.stores = {"S000", "S001", "S002"};
     k.min_date = "2024-01-01";
     k.max_date = "2025-06-30";
     return k;
@@ -28,22 +28,22 @@ TEST_CASE("a filter without dates covers the last 90 days of data")
     auto f = parse_sales_filter({}, known());
     CHECK(f.to == "2025-06-30");
     CHECK(f.from == "2025-04-02");
-    CHECK(f.store == -1);
+    CHECK(f.store.empty());
 }
 
 TEST_CASE("known filter values are accepted")
 {
-    auto f = parse_sales_filter({{"brand", "Nike"}, {"city", "Madurai"}, {"store", "2"}, {"channel", "online"}}, known());
+    auto f = parse_sales_filter({{"brand", "Nike"}, {"city", "Madurai"}, {"store", "S002"}, {"channel", "online"}}, known());
     CHECK(f.brand == "Nike");
     CHECK(f.city == "Madurai");
-    CHECK(f.store == 2);
+    CHECK(f.store == "S002");
 }
 
 TEST_CASE("an unknown brand, city or store is a bad request naming it")
 {
     CHECK_THROWS_WITH(parse_sales_filter({{"brand", "Nikey"}}, known()), "unknown brand \"Nikey\"");
     CHECK_THROWS_WITH(parse_sales_filter({{"city", "Paris"}}, known()), "unknown city \"Paris\"");
-    CHECK_THROWS_WITH(parse_sales_filter({{"store", "99"}}, known()), "unknown store 99");
+    CHECK_THROWS_WITH(parse_sales_filter({{"store", "S099"}}, known()), "unknown store \"S099\"");
     CHECK_THROWS_AS(parse_sales_filter({{"store", "1 OR 1=1"}}, known()), BadRequest);
 }
 

@@ -96,16 +96,8 @@ SalesFilter parse_sales_filter(const std::map<std::string, std::string> &params,
     check_known("city", f.city, known.cities);
     f.channel = get(params, "channel");
     check_known("channel", f.channel, known.channels);
-    const std::string store = get(params, "store");
-    if (!store.empty()) {
-        long long v = 0;
-        auto [p, ec] = std::from_chars(store.data(), store.data() + store.size(), v);
-        if (ec != std::errc() || p != store.data() + store.size())
-            throw BadRequest("store must be a store number, not \"" + store.substr(0, 40) + "\"");
-        if (known.stores.count(v) == 0)
-            throw BadRequest("unknown store " + store);
-        f.store = v;
-    }
+    f.store = get(params, "store");
+    check_known("store", f.store, known.stores);
     return f;
 }
 

@@ -17,15 +17,14 @@ public:
 
 // What the filters may name: loaded from the dimensions, refreshed now and then.
 struct KnownValues {
-    std::set<std::string> brands, categories, cities, channels;
-    std::set<long long> stores;
+    std::set<std::string> brands, categories, cities, channels, stores;
     std::string min_date, max_date;  // YYYY-MM-DD of the data, empty when there is none
 };
 
 struct SalesFilter {
     std::string from, to;  // inclusive, YYYY-MM-DD
     std::string brand, category, city, channel;  // empty: any
-    long long store = -1;  // -1: any
+    std::string store;  // store id; empty: any
 };
 
 inline constexpr int kMaxRangeDays = 1100;  // about three years: wider ranges are refused

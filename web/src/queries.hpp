@@ -5,15 +5,15 @@
 namespace autopilot::web::sql {
 
 // The sales filter, shared by every sales query: $1 from, $2 to (dates), $3 brand, $4 category,
-// $5 city, $6 channel ('' = any), $7 store (-1 = any).
+// $5 city, $6 channel, $7 store id ('' = any).
 #define AUTOPILOT_SALES_SCOPE                                                                          \
     " FROM gold.fact_sales f"                                                                          \
     " JOIN gold.dim_product p ON p.product_sk = f.product_sk"                                          \
-    " JOIN gold.dim_store s ON s.store_key = f.store_key"                                              \
+    " JOIN gold.dim_store s ON s.store_id = f.store_id"                                              \
     " JOIN gold.dim_channel c ON c.channel_key = f.channel_key"                                        \
-    " WHERE f.date_key BETWEEN to_char($1::date, 'YYYYMMDD')::int AND to_char($2::date, 'YYYYMMDD')::int" \
+    " WHERE f.order_date BETWEEN $1::date AND $2::date" \
     "   AND ($3 = '' OR p.brand = $3) AND ($4 = '' OR p.category = $4) AND ($5 = '' OR s.city = $5)"   \
-    "   AND ($6 = '' OR c.channel = $6) AND ($7::bigint < 0 OR f.store_key = $7::bigint)"
+    "   AND ($6 = '' OR c.channel = $6) AND ($7 = '' OR f.store_id = $7)"
 
 inline constexpr const char *kKnownValues = R"SQL(
 SELECT json_build_object(
@@ -21,8 +21,8 @@ SELECT json_build_object(
   'categories', (SELECT coalesce(json_agg(DISTINCT category ORDER BY category), '[]') FROM gold.dim_product WHERE category IS NOT NULL),
   'cities',     (SELECT coalesce(json_agg(DISTINCT city ORDER BY city), '[]') FROM gold.dim_store),
   'channels',   (SELECT coalesce(json_agg(channel ORDER BY channel_key), '[]') FROM gold.dim_channel),
-  'stores',     (SELECT coalesce(json_agg(json_build_object('store', store_key, 'name', store_name, 'city', city)
-                                          ORDER BY store_key), '[]') FROM gold.dim_store),
+  'stores',     (SELECT coalesce(json_agg(json_build_object('store', store_id, 'name', store_name, 'city', city)
+                                          ORDER BY store_id), '[]') FROM gold.dim_store),
   'min_date',   (SELECT to_char(min(full_date), 'YYYY-MM-DD') FROM gold.dim_date d
                   WHERE EXISTS (SELECT 1 FROM gold.daily_sales_summary x WHERE x.sale_date = d.full_date)),
   'max_date',   (SELECT to_char(max(sale_date), 'YYYY-MM-DD') FROM gold.daily_sales_summary))
@@ -37,7 +37,7 @@ inline constexpr const char *kKpis =
 // $8: 'day' or 'week'
 inline constexpr const char *kTrend =
     "SELECT coalesce(json_agg(t ORDER BY t.period), '[]') FROM ("
-    " SELECT to_char(date_trunc($8, to_date(f.date_key::text, 'YYYYMMDD')), 'YYYY-MM-DD') AS period,"
+    " SELECT to_char(date_trunc($8, f.order_date), 'YYYY-MM-DD') AS period,"
     " sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders, sum(f.quantity) AS units"
     AUTOPILOT_SALES_SCOPE " GROUP BY 1) t";
 
@@ -54,9 +54,9 @@ inline constexpr const char *kTopBrands =
 
 inline constexpr const char *kStoreMap =
     "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
-    " SELECT s.store_key AS store, s.store_name AS name, s.city, s.latitude, s.longitude,"
+    " SELECT s.store_id AS store, s.store_name AS name, s.city, s.latitude, s.longitude,"
     " sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders"
-    AUTOPILOT_SALES_SCOPE " AND s.latitude IS NOT NULL GROUP BY s.store_key, s.store_name, s.city, s.latitude, s.longitude) t";
+    AUTOPILOT_SALES_SCOPE " AND s.latitude IS NOT NULL GROUP BY s.store_id, s.store_name, s.city, s.latitude, s.longitude) t";
 
 // The latest complete run of a mining job; $1 job.
 #define AUTOPILOT_LATEST_RUN(job) \

@@ -259,7 +259,7 @@ KnownValues App::known_values()
         for (auto &v : j["channels"])
             k.channels.insert(v.get<std::string>());
         for (auto &v : j["stores"])
-            k.stores.insert(v["store"].get<long long>());
+            k.stores.insert(v["store"].get<std::string>());
         if (j["min_date"].is_string())
             k.min_date = j["min_date"].get<std::string>();
         if (j["max_date"].is_string())
