@@ -715,3 +715,21 @@ SELECT l.cluster,
   FROM latest l
  GROUP BY l.cluster
  ORDER BY l.cluster;
+
+-- ===== grants ========================================================================
+-- What the daemon needs from the other concerns (least privilege: nothing else). Kept here, after
+-- every concern and the roles exist. The admin reads what the daemon learned.
+GRANT EXECUTE ON FUNCTION @extschema@.hypo_create(text), @extschema@.hypo_list(), @extschema@.hypo_drop(int),
+    @extschema@.hypo_reset(), @extschema@.hypo_size(int), @extschema@.hypo_estimate(text),
+    @extschema@.hypo_hide(regclass), @extschema@.hypo_unhide(regclass), @extschema@.hypo_unhide_all(),
+    @extschema@.hypo_hidden(), @extschema@.whatif(text, text[]),
+    @extschema@.whatif_batch(text[], text[], jsonb, boolean),
+    @extschema@.capture_drain(int), @extschema@.capture_collect(int), @extschema@.samples_prune(interval, bigint),
+    @extschema@.capture_status_info()
+    TO autopilot_daemon;
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.samples TO autopilot_daemon;
+GRANT USAGE ON SEQUENCE @extschema@.samples_id_seq TO autopilot_daemon;
+GRANT SELECT ON @extschema@.capture_status TO autopilot_daemon;
+GRANT SELECT ON @extschema@.samples TO autopilot_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.capture_status_info() TO autopilot_admin;
+GRANT SELECT ON @extschema@.capture_status TO autopilot_admin;
