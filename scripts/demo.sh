@@ -67,4 +67,20 @@ else
     log "mining did not complete (see the message above); the rest of the demo goes on"
 fi
 
+step "the dashboard: autopilot-web on the embedded default"
+psql -X -q -v ON_ERROR_STOP=1 -f web/sql/web_role.sql >/dev/null
+web_port=${WEB_PORT:-8080}
+if curl -fsS "http://127.0.0.1:$web_port/api/health" >/dev/null 2>&1; then
+    echo "something already answers on port $web_port (a dashboard from an earlier run?): http://127.0.0.1:$web_port/"
+else
+    nohup "$AUTOPILOT_ROOT/build/autopilot-web" --port "$web_port" --conninfo "user=autopilot_web" \
+        >"$AUTOPILOT_ROOT/.autopilot/autopilot-web.log" 2>&1 &
+    for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$web_port/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    if curl -fsS "http://127.0.0.1:$web_port/api/health" >/dev/null 2>&1; then
+        echo "dashboard: http://127.0.0.1:$web_port/  (log: .autopilot/autopilot-web.log; stop it with: pkill -f autopilot-web)"
+    else
+        echo "warning: the dashboard did not start (see .autopilot/autopilot-web.log)" >&2
+    fi
+fi
+
 printf '\nDone. The cluster keeps running: eval "$(scripts/pg-local.sh env)" && psql; scripts/pg-local.sh stop ends it.\n'

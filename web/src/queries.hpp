@@ -123,6 +123,14 @@ inline constexpr const char *kModelGauges =
     "  WHERE jsonb_typeof(l.value) = 'object')"
     " SELECT coalesce(json_object_agg(path, value::text::float8), '{}') FROM leaves WHERE jsonb_typeof(value) = 'number'";
 
+// $1: the listing as JSON (the authenticity form's fields).
+inline constexpr const char *kCheckListing =
+    "SELECT row_to_json(r) FROM mining.check_listing("
+    " $1::jsonb->>'product', ($1::jsonb->>'size')::numeric, ($1::jsonb->>'asking_price')::numeric,"
+    " $1::jsonb->>'sku_code', ($1::jsonb->>'photo_count')::int, $1::jsonb->>'description',"
+    " ($1::jsonb->>'seller_joined_on')::date, ($1::jsonb->>'seller_sales')::int,"
+    " ($1::jsonb->>'seller_rating')::numeric, coalesce($1::jsonb->>'condition', 'new')) r";
+
 inline constexpr const char *kApprove = "SELECT autopilot.approve($1::bigint, NULLIF($2, ''))";
 inline constexpr const char *kReject = "SELECT autopilot.reject($1::bigint, $2)";
 inline constexpr const char *kIsAdmin = "SELECT pg_has_role(current_user, 'autopilot_admin', 'MEMBER')";

@@ -470,9 +470,9 @@ void App::check_listing(const httplib::Request &req, httplib::Response &res)
     auto lease = pool_.acquire();
     if (!relation_exists(*lease, "mining.listing_checks"))
         return send_error(res, 503, "the authenticity model is not trained yet: run autopilot-etl mine authenticity");
-    // The mining job's scorer takes the listing as JSON and validates every field itself.
+    // The mining job's scorer validates every field itself (SQLSTATE class 22 -> 400).
     try {
-        send_json(res, query_json(*lease, "SELECT mining.check_listing_json($1::jsonb)::json", body.dump()));
+        send_json(res, query_json(*lease, sql::kCheckListing, body.dump()));
     } catch (const pqxx::data_exception &e) {
         throw BadRequest(e.what());
     }
