@@ -70,6 +70,12 @@ bool capture_nested = false;
 int buffer_size_kb = 16 * 1024;
 int max_text_bytes = 8 * 1024;
 int max_plan_bytes = 64 * 1024;
+// autopilot.capture_plan_format: 'compact' (our own writer, conditions counted, not deparsed) or
+// 'explain' (ExplainPrintPlan, conditions as text; about 5x the CPU of a point query's sample).
+enum PlanFormat { kPlanCompact, kPlanExplain };
+int plan_format = kPlanCompact;
+const struct config_enum_entry plan_format_options[] = {
+    {"compact", kPlanCompact, false}, {"explain", kPlanExplain, false}, {nullptr, 0, false}};
 
 // ---- saved hooks ----------------------------------------------------------------------------------
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
@@ -403,6 +409,22 @@ std::string_view fit_plan(std::string_view plan, size_t limit, bool *truncated) 
     return {};
 }
 
+// The compact plan (write_reduced_plan) with the actuals counted so far: the deepest that fits the
+// limit, down to the root alone. Allocates nothing, so the error path can use it too.
+std::string_view compact_plan(const ActiveSample *s, size_t limit, bool *truncated) noexcept
+{
+    if (!s->query->planstate)
+        return {};
+    for (int depth = 48; depth >= 0; depth = depth > 4 ? 4 : depth - 1) {
+        JsonWriter out(scratch_plan, limit);
+        write_reduced_plan(s->query->planstate, s->query->estate, s->names, out, depth);
+        if (!out.overflowed())
+            return out.view();
+        *truncated = true;
+    }
+    return {};
+}
+
 void record_finished(ActiveSample *s)
 {
     QueryDesc *query = s->query;
@@ -414,29 +436,34 @@ void record_finished(ActiveSample *s)
     SampleFixed fixed = fixed_part(s, total_ms);
     bool truncated = false;
 
-    MemoryContext tmp = AllocSetContextCreate(CurrentMemoryContext, "autopilot capture sample", ALLOCSET_DEFAULT_SIZES);
-    MemoryContext old = MemoryContextSwitchTo(tmp);
-    ExplainState *es = NewExplainState();
-    es->analyze = true;
-    es->verbose = false;
-    es->costs = true;
-    es->buffers = (query->instrument_options & INSTRUMENT_BUFFERS) != 0;
-    es->timing = (query->instrument_options & INSTRUMENT_TIMER) != 0;
-    es->summary = false;
-    es->format = EXPLAIN_FORMAT_JSON;
-    ExplainBeginOutput(es);
-    ExplainPrintPlan(es, query);
-    ExplainEndOutput(es);
-    MemoryContextSwitchTo(old);
-
     SampleTexts texts;
-    texts.plan = fit_plan(plan_object(es->str->data, es->str->len), l.plan, &truncated);
+    MemoryContext tmp = nullptr;
+    if (plan_format == kPlanExplain) {
+        tmp = AllocSetContextCreate(CurrentMemoryContext, "autopilot capture sample", ALLOCSET_DEFAULT_SIZES);
+        MemoryContext old = MemoryContextSwitchTo(tmp);
+        ExplainState *es = NewExplainState();
+        es->analyze = true;
+        es->verbose = false;
+        es->costs = true;
+        es->buffers = (query->instrument_options & INSTRUMENT_BUFFERS) != 0;
+        es->timing = (query->instrument_options & INSTRUMENT_TIMER) != 0;
+        es->summary = false;
+        es->format = EXPLAIN_FORMAT_JSON;
+        ExplainBeginOutput(es);
+        ExplainPrintPlan(es, query);
+        ExplainEndOutput(es);
+        MemoryContextSwitchTo(old);
+        texts.plan = fit_plan(plan_object(es->str->data, es->str->len), l.plan, &truncated);
+    } else {
+        texts.plan = compact_plan(s, l.plan, &truncated);
+    }
     texts.predicates = predicates_json(s, l.predicates, &truncated);
     texts.query = statement_text(query, l.text, &truncated);
     texts.params = s->params ? std::string_view(s->params, s->params_len) : std::string_view();
     fixed.truncated = fixed.truncated || truncated;
     append_sample(fixed, texts);
-    MemoryContextDelete(tmp);
+    if (tmp)
+        MemoryContextDelete(tmp);
 }
 
 // statement_timeout and a cancel both raise 57014. A fired timeout is inactive with its deadline in
@@ -468,18 +495,7 @@ void record_failed(ActiveSample *s) noexcept
                                                   : SampleStatus::cancelled;
     bool truncated = false;
     SampleTexts texts;
-    if (s->query->planstate) {
-        // The deepest plan that fits, down to the root alone.
-        for (int depth = 48; depth >= 0; depth = depth > 4 ? 4 : depth - 1) {
-            JsonWriter out(scratch_plan, l.plan);
-            write_reduced_plan(s->query->planstate, s->query->estate, s->names, out, depth);
-            if (!out.overflowed()) {
-                texts.plan = out.view();
-                break;
-            }
-            truncated = true;
-        }
-    }
+    texts.plan = compact_plan(s, l.plan, &truncated);
     texts.predicates = predicates_json(s, l.predicates, &truncated);
     texts.query = statement_text(s->query, l.text, &truncated);
     texts.params = s->params ? std::string_view(s->params, s->params_len) : std::string_view();
@@ -627,6 +643,11 @@ void define_settings()
                             "Longest statement text (and bound parameters) kept per sample.",
                             "Longer texts are cut and the sample is flagged truncated.", &max_text_bytes, 8 * 1024,
                             256, 1024 * 1024, PGC_SUSET, GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
+    DefineCustomEnumVariable("autopilot.capture_plan_format", "How sampled plans are written.",
+                             "compact: EXPLAIN's keys with conditions counted, not deparsed (cheap); "
+                             "explain: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) output.",
+                             &plan_format, kPlanCompact, plan_format_options, PGC_SUSET, 0, nullptr, nullptr,
+                             nullptr);
     DefineCustomIntVariable("autopilot.capture_max_plan",
                             "Largest plan (and predicate list) kept per sample, as compact JSON.",
                             "Larger plans lose their deepest levels and the sample is flagged truncated.",

@@ -163,13 +163,97 @@ static void write_actuals(const Instrumentation *in, JsonWriter &out) noexcept
     }
 }
 
+static const char *join_type_name(JoinType type) noexcept
+{
+    switch (type) {
+    case JOIN_INNER: return "Inner";
+    case JOIN_LEFT: return "Left";
+    case JOIN_FULL: return "Full";
+    case JOIN_RIGHT: return "Right";
+    case JOIN_SEMI: return "Semi";
+    case JOIN_ANTI: return "Anti";
+    default: return "???";
+    }
+}
+
+static const char *strategy_name(const Plan *plan) noexcept
+{
+    if (IsA(plan, Agg)) {
+        switch (reinterpret_cast<const Agg *>(plan)->aggstrategy) {
+        case AGG_PLAIN: return "Plain";
+        case AGG_SORTED: return "Sorted";
+        case AGG_HASHED: return "Hashed";
+        case AGG_MIXED: return "Mixed";
+        }
+    }
+    if (IsA(plan, SetOp))
+        return reinterpret_cast<const SetOp *>(plan)->strategy == SETOP_HASHED ? "Hashed" : "Sorted";
+    return nullptr;
+}
+
+static void write_condition(JsonWriter &out, const char *key, const List *conditions) noexcept
+{
+    if (conditions == NIL)
+        return;
+    out.key(key);
+    out.integer(list_length(conditions));
+}
+
+// The node's conditions, by EXPLAIN's key, counted (see write_reduced_plan).
+static void write_conditions(const Plan *plan, JsonWriter &out) noexcept
+{
+    switch (nodeTag(plan)) {
+    case T_IndexScan:
+        write_condition(out, "Index Cond", reinterpret_cast<const IndexScan *>(plan)->indexqualorig);
+        break;
+    case T_IndexOnlyScan:
+        write_condition(out, "Index Cond", reinterpret_cast<const IndexOnlyScan *>(plan)->indexqual);
+        break;
+    case T_BitmapIndexScan:
+        write_condition(out, "Index Cond", reinterpret_cast<const BitmapIndexScan *>(plan)->indexqualorig);
+        break;
+    case T_BitmapHeapScan:
+        write_condition(out, "Recheck Cond", reinterpret_cast<const BitmapHeapScan *>(plan)->bitmapqualorig);
+        break;
+    case T_HashJoin:
+        write_condition(out, "Hash Cond", reinterpret_cast<const HashJoin *>(plan)->hashclauses);
+        break;
+    case T_MergeJoin:
+        write_condition(out, "Merge Cond", reinterpret_cast<const MergeJoin *>(plan)->mergeclauses);
+        break;
+    default:
+        break;
+    }
+    if (IsA(plan, NestLoop) || IsA(plan, HashJoin) || IsA(plan, MergeJoin))
+        write_condition(out, "Join Filter", reinterpret_cast<const Join *>(plan)->joinqual);
+    write_condition(out, "Filter", plan->qual);
+}
+
 static void write_node(PlanState *ps, const EState *estate, const RelationNames &names, JsonWriter &out,
-                       int depth, int max_depth) noexcept
+                       int depth, int max_depth, const char *relationship, const char *subplan_name) noexcept
 {
     const Plan *plan = ps->plan;
     out.begin_object();
     out.key("Node Type");
     out.string(node_type_name(plan));
+    if (const char *strategy = strategy_name(plan)) {
+        out.key("Strategy");
+        out.string(strategy);
+    }
+    if (relationship) {
+        out.key("Parent Relationship");
+        out.string(relationship);
+    }
+    if (subplan_name) {
+        out.key("Subplan Name");
+        out.string(subplan_name);
+    }
+    out.key("Parallel Aware");
+    out.boolean(plan->parallel_aware);
+    if (IsA(plan, NestLoop) || IsA(plan, HashJoin) || IsA(plan, MergeJoin)) {
+        out.key("Join Type");
+        out.string(join_type_name(reinterpret_cast<const Join *>(plan)->jointype));
+    }
     const Oid relid = scan_relation(ps, estate);
     if (const RelationNames::Entry *rel = names.find(relid)) {
         out.key("Relation Name");
@@ -195,17 +279,23 @@ static void write_node(PlanState *ps, const EState *estate, const RelationNames 
     out.number(plan->plan_rows, 0);
     out.key("Plan Width");
     out.integer(plan->plan_width);
+    if (IsA(plan, Gather) || IsA(plan, GatherMerge)) {
+        out.key("Workers Planned");
+        out.integer(IsA(plan, Gather) ? reinterpret_cast<const Gather *>(plan)->num_workers
+                                      : reinterpret_cast<const GatherMerge *>(plan)->num_workers);
+    }
+    write_conditions(plan, out);
     if (ps->instrument)
         write_actuals(ps->instrument, out);
     if (depth < max_depth) {
         bool opened = false;
-        for_each_child(ps, [&](PlanState *child) {
+        for_each_related_child(ps, [&](PlanState *child, const char *child_relationship, const char *child_name) {
             if (!opened) {
                 out.key("Plans");
                 out.begin_array();
                 opened = true;
             }
-            write_node(child, estate, names, out, depth + 1, max_depth);
+            write_node(child, estate, names, out, depth + 1, max_depth, child_relationship, child_name);
         });
         if (opened)
             out.end_array();
@@ -216,7 +306,7 @@ static void write_node(PlanState *ps, const EState *estate, const RelationNames 
 void write_reduced_plan(PlanState *ps, const EState *estate, const RelationNames &names, JsonWriter &out,
                         int max_depth) noexcept
 {
-    write_node(ps, estate, names, out, 0, max_depth);
+    write_node(ps, estate, names, out, 0, max_depth, nullptr, nullptr);
 }
 
 }  // namespace autopilot

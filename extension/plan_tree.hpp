@@ -14,54 +14,66 @@ extern "C" {
 
 namespace autopilot {
 
-// Calls fn(child) for every child PlanState of ps, in the order EXPLAIN prints them.
+// Calls fn(child, relationship, subplan_name) for every child PlanState of ps, in the order EXPLAIN
+// prints them, with EXPLAIN's "Parent Relationship" and, for init plans and subplans, their name.
 template <typename Fn>
-void for_each_child(PlanState *ps, Fn &&fn)
+void for_each_related_child(PlanState *ps, Fn &&fn)
 {
     ListCell *lc;
-    foreach (lc, ps->initPlan)
-        fn(static_cast<SubPlanState *>(lfirst(lc))->planstate);
+    foreach (lc, ps->initPlan) {
+        auto *sps = static_cast<SubPlanState *>(lfirst(lc));
+        fn(sps->planstate, "InitPlan", sps->subplan ? sps->subplan->plan_name : nullptr);
+    }
     if (outerPlanState(ps))
-        fn(outerPlanState(ps));
+        fn(outerPlanState(ps), "Outer", nullptr);
     if (innerPlanState(ps))
-        fn(innerPlanState(ps));
+        fn(innerPlanState(ps), "Inner", nullptr);
     switch (nodeTag(ps)) {
     case T_AppendState: {
         auto *s = reinterpret_cast<AppendState *>(ps);
         for (int i = 0; i < s->as_nplans; i++)
-            fn(s->appendplans[i]);
+            fn(s->appendplans[i], "Member", nullptr);
         break;
     }
     case T_MergeAppendState: {
         auto *s = reinterpret_cast<MergeAppendState *>(ps);
         for (int i = 0; i < s->ms_nplans; i++)
-            fn(s->mergeplans[i]);
+            fn(s->mergeplans[i], "Member", nullptr);
         break;
     }
     case T_BitmapAndState: {
         auto *s = reinterpret_cast<BitmapAndState *>(ps);
         for (int i = 0; i < s->nplans; i++)
-            fn(s->bitmapplans[i]);
+            fn(s->bitmapplans[i], "Member", nullptr);
         break;
     }
     case T_BitmapOrState: {
         auto *s = reinterpret_cast<BitmapOrState *>(ps);
         for (int i = 0; i < s->nplans; i++)
-            fn(s->bitmapplans[i]);
+            fn(s->bitmapplans[i], "Member", nullptr);
         break;
     }
     case T_SubqueryScanState:
-        fn(reinterpret_cast<SubqueryScanState *>(ps)->subplan);
+        fn(reinterpret_cast<SubqueryScanState *>(ps)->subplan, "Subquery", nullptr);
         break;
     case T_CustomScanState:
         foreach (lc, reinterpret_cast<CustomScanState *>(ps)->custom_ps)
-            fn(static_cast<PlanState *>(lfirst(lc)));
+            fn(static_cast<PlanState *>(lfirst(lc)), "Member", nullptr);
         break;
     default:
         break;
     }
-    foreach (lc, ps->subPlan)
-        fn(static_cast<SubPlanState *>(lfirst(lc))->planstate);
+    foreach (lc, ps->subPlan) {
+        auto *sps = static_cast<SubPlanState *>(lfirst(lc));
+        fn(sps->planstate, "SubPlan", sps->subplan ? sps->subplan->plan_name : nullptr);
+    }
+}
+
+// Calls fn(child) for every child PlanState of ps, in the order EXPLAIN prints them.
+template <typename Fn>
+void for_each_child(PlanState *ps, Fn &&fn)
+{
+    for_each_related_child(ps, [&](PlanState *child, const char *, const char *) { fn(child); });
 }
 
 // EXPLAIN's "Node Type" for a plan node.
@@ -93,6 +105,10 @@ Oid scan_index(const Plan *plan) noexcept;
 
 // Writes an EXPLAIN-shaped "Plan" object for ps with the actuals counted so far (nodes still
 // running included), down to max_depth levels of children. No allocation, no catalog access.
+// The compact plan: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)'s keys for node types, relations,
+// indexes, join types, strategies, parallelism, costs, estimated and actual rows, loops, times and
+// buffers; conditions ("Filter", "Index Cond", "Recheck Cond", "Join Filter", "Hash Cond", "Merge
+// Cond") are not deparsed (EXPLAIN's most expensive part): their value is the number of conditions.
 void write_reduced_plan(PlanState *ps, const EState *estate, const RelationNames &names, JsonWriter &out,
                         int max_depth) noexcept;
 

@@ -27,7 +27,7 @@ SELECT query, status, sqlstate, rows, nested_level, params IS NULL AS no_params,
   FROM autopilot.capture_drain();
 SELECT count(*) AS drained_twice FROM autopilot.capture_drain();
 
--- the plan is EXPLAIN (ANALYZE, FORMAT JSON)'s "Plan" object
+-- the plan has the keys of EXPLAIN (ANALYZE, FORMAT JSON)'s "Plan" object
 SET autopilot.sample_rate = 1;
 SELECT id FROM cap_orders WHERE id = 42;
 SET autopilot.sample_rate = 0;
@@ -35,6 +35,43 @@ SELECT plan->>'Node Type' AS node, plan->>'Relation Name' AS relation, plan->>'I
        (plan->>'Actual Rows')::int AS actual_rows, (plan->>'Actual Loops')::int AS loops,
        plan ? 'Actual Total Time' AS has_time, plan ? 'Shared Hit Blocks' AS has_buffers, plan ? 'Plan Rows' AS has_estimate
   FROM autopilot.capture_drain();
+
+-- the compact plan (the default) has EXPLAIN's keys with conditions counted; the explain format has
+-- them as text; both describe the same plan
+SET autopilot.sample_rate = 1;
+SELECT c.status, count(*) FROM cap_orders c JOIN cap_orders d ON d.id = c.customer
+ WHERE c.amount > 100 AND c.status <> 'x' GROUP BY c.status ORDER BY 1;
+SET autopilot.capture_plan_format = explain;
+SELECT c.status, count(*) FROM cap_orders c JOIN cap_orders d ON d.id = c.customer
+ WHERE c.amount > 100 AND c.status <> 'x' GROUP BY c.status ORDER BY 1;
+RESET autopilot.capture_plan_format;
+SET autopilot.sample_rate = 0;
+CREATE TEMP TABLE two_plans AS SELECT row_number() OVER () AS n, plan FROM autopilot.capture_drain();
+CREATE TEMP TABLE nodes AS
+WITH RECURSIVE walk(n, path, node) AS (
+    SELECT n, '0', plan FROM two_plans
+    UNION ALL
+    SELECT w.n, w.path || '.' || c.i, c.node
+      FROM walk w, jsonb_array_elements(w.node->'Plans') WITH ORDINALITY AS c(node, i)
+)
+SELECT n, path, node->>'Node Type' AS node_type, node->>'Parent Relationship' AS parent,
+       node->>'Join Type' AS join_type, node->>'Strategy' AS strategy, node->>'Relation Name' AS relation,
+       node->>'Plan Rows' AS plan_rows, node->>'Actual Rows' AS actual_rows, node->>'Actual Loops' AS loops,
+       jsonb_typeof(node->'Filter') AS filter, jsonb_typeof(node->'Hash Cond') AS hash_cond,
+       node->'Filter' AS filter_value
+  FROM walk;
+SELECT path, node_type, parent, join_type, strategy, relation, filter AS compact_filter, filter_value,
+       hash_cond AS compact_hash_cond
+  FROM nodes WHERE n = 1 ORDER BY path;
+-- the same nodes, estimates and actuals in both formats; conditions are text in the explain format
+SELECT count(*) AS nodes,
+       count(*) FILTER (WHERE (c.node_type, c.parent, c.join_type, c.strategy, c.relation, c.plan_rows, c.actual_rows, c.loops)
+                              IS NOT DISTINCT FROM (e.node_type, e.parent, e.join_type, e.strategy, e.relation, e.plan_rows, e.actual_rows, e.loops)) AS same,
+       count(*) FILTER (WHERE (c.filter IS NULL) = (e.filter IS NULL) AND (c.hash_cond IS NULL) = (e.hash_cond IS NULL)) AS same_conditions,
+       bool_and(e.filter IS NULL OR e.filter = 'string') AS explain_text
+  FROM nodes c JOIN nodes e ON e.n = 2 AND e.path = c.path WHERE c.n = 1;
+DROP TABLE nodes, two_plans;
+SET autopilot.capture_plan_format = 'yaml';
 
 -- the query id is pg_stat_statements'
 SELECT pg_stat_statements_reset() IS NOT NULL AS reset;
