@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace autopilot {
@@ -19,7 +20,9 @@ public:
     void end_object() noexcept { close('}'); }
     void begin_array() noexcept { open('['); }
     void end_array() noexcept { close(']'); }
-    void key(std::string_view name) noexcept;  // "name": (with the comma when needed)
+    // "name": (with the comma when needed). Names are written as given, unescaped: they are the
+    // callers' literals ("Node Type"), never data.
+    void key(std::string_view name) noexcept;
     void string(std::string_view value) noexcept;
     void number(double value, int decimals) noexcept;  // NaN/inf as null
     void real(double value) noexcept;  // 6 significant digits; NaN/inf as null
@@ -44,8 +47,23 @@ private:
     void open(char c) noexcept;
     void close(char c) noexcept;
     void separator() noexcept;  // the comma before a value in an array
-    void put(char c) noexcept;
-    void put(std::string_view s) noexcept;
+    void put(char c) noexcept
+    {
+        if (overflow_ || len_ + 1 > cap_) {
+            overflow_ = true;
+            return;
+        }
+        buf_[len_++] = c;
+    }
+    void put(std::string_view s) noexcept
+    {
+        if (overflow_ || len_ + s.size() > cap_) {
+            overflow_ = true;
+            return;
+        }
+        std::memcpy(buf_ + len_, s.data(), s.size());
+        len_ += s.size();
+    }
     void escaped(std::string_view s) noexcept;
 
     static constexpr int kMaxDepth = 160;
