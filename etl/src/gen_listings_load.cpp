@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "autopilot/etl_sql.hpp"
+#include "timefmt.hpp"
 
 #include <cstdio>
 #include <optional>
@@ -12,20 +13,7 @@
 namespace autopilot::gen {
 
 namespace {
-std::string iso(int32_t day)
-{
-    int64_t z = int64_t(day) + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(yoe + era * 400 + (m <= 2)), int(m), int(d));
-    return buf;
-}
+std::string iso(int32_t day) { return etl::format_date(day); }
 }  // namespace
 
 int64_t load_listings(pqxx::connection &c, const std::vector<CatalogueProduct> &catalogue, ListingsOptions o,

@@ -63,11 +63,6 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
 {
     const std::string job = "anomalies";
     const std::string signature = gold_sales_signature(c);
-    JobResult res;
-    if (!o.force && (res.run_id = unchanged_run(c, job, signature, o.seed))) {
-        res.skipped = true;
-        return res;
-    }
     AnomalyOptions count_opt;
     count_opt.scale = AnomalyOptions::Scale::kCount;
     count_opt.threshold = 5.0;
@@ -75,8 +70,7 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
     const nlohmann::json params = {{"threshold", count_opt.threshold}, {"scale", "anscombe (counts; revenue in units)"},
                                    {"weeks_each_side", count_opt.weeks_each_side}, {"min_days", count_opt.min_days},
                                    {"stockout_min_expected_units", zero_opt.min_expected_units}};
-    res.run_id = start_run(c, job, o.seed, signature, params);
-    try {
+    return run_job(c, o, job, signature, params, [&](JobResult &res) {
         pqxx::result store_rows, brand_rows, sb_rows, spans;
         int32_t first = 0, last = 0;
         {
@@ -179,15 +173,8 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
         sum.metrics = {{"anomalies", found.size()}, {"by_kind", by_kind}};
         sum.baseline = {{"method", "|z| >= 3 against the series mean and standard deviation"},
                         {"anomalies", baseline_events.size()}, {"events", baseline_events}};
-        publish_run(tx, res.run_id, job, "mining.anomalies", sum);
-        tx.commit();
-        res.metrics = sum.metrics;
-        res.baseline = sum.baseline;
-    } catch (const std::exception &e) {
-        fail_run(c, res.run_id, e.what());
-        throw;
-    }
-    return res;
+        finish_run(tx, res, job, "mining.anomalies", sum);
+    });
 }
 
 std::string gold_sales_signature(pqxx::connection &c)

@@ -125,15 +125,9 @@ JobResult run_authenticity(pqxx::connection &c, const JobOptions &o)
         signature = r[0][0].as<std::string>() + ":" + r[0][1].as<std::string>() + ":" + r[0][2].as<std::string>() +
                     ":" + r[0][3].as<std::string>();
     }
-    JobResult res;
-    if (!o.force && (res.run_id = unchanged_run(c, job, signature, o.seed))) {
-        res.skipped = true;
-        return res;
-    }
-    res.run_id = start_run(c, job, o.seed, signature,
-                           {{"review_threshold", kReviewThreshold}, {"counterfeit_threshold", kCounterfeitThreshold},
-                            {"holdout_share", kHoldoutShare}, {"max_depth", 4}, {"rounds", 150}});
-    try {
+    const nlohmann::json params = {{"review_threshold", kReviewThreshold}, {"counterfeit_threshold", kCounterfeitThreshold},
+                                   {"holdout_share", kHoldoutShare}, {"max_depth", 4}, {"rounds", 150}};
+    return run_job(c, o, job, signature, params, [&](JobResult &res) {
         pqxx::work tx(c);
         std::vector<std::string> names;
         for (const auto &r : tx.exec("SELECT unnest(mining.listing_feature_names())"))
@@ -264,15 +258,8 @@ JobResult run_authenticity(pqxx::connection &c, const JobOptions &o)
                                      {"labelled_listings", all_labelled.size()},
                                      {"thresholds", {{"review", kReviewThreshold}, {"counterfeit", kCounterfeitThreshold}}},
                                      {"metrics", sum.metrics}, {"baseline", sum.baseline}, {"seed", o.seed}});
-        publish_run(tx, res.run_id, job, "mining.listing_checks", sum);
-        tx.commit();
-        res.metrics = sum.metrics;
-        res.baseline = sum.baseline;
-    } catch (const std::exception &e) {
-        fail_run(c, res.run_id, e.what());
-        throw;
-    }
-    return res;
+        finish_run(tx, res, job, "mining.listing_checks", sum);
+    });
 }
 
 }  // namespace autopilot::mining

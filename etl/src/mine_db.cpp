@@ -2,8 +2,8 @@
 #include "mine_db.hpp"
 
 #include "autopilot/etl_sql.hpp"
+#include "timefmt.hpp"
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -80,6 +80,33 @@ void publish_run(pqxx::work &tx, int64_t run_id, const std::string &job, const s
                    s.baseline.dump(), s.skipped.dump(), s.rows);
 }
 
+JobResult run_job(pqxx::connection &c, const JobOptions &o, const std::string &job, const std::string &signature,
+                  const nlohmann::json &params, const JobBody &body)
+{
+    JobResult res;
+    if (!o.force && (res.run_id = unchanged_run(c, job, signature, o.seed))) {
+        res.skipped = true;
+        return res;
+    }
+    res.run_id = start_run(c, job, o.seed, signature, params);
+    try {
+        body(res);
+    } catch (const std::exception &e) {
+        fail_run(c, res.run_id, e.what());
+        throw;
+    }
+    return res;
+}
+
+void finish_run(pqxx::work &tx, JobResult &res, const std::string &job, const std::string &result_table,
+                const RunSummary &s)
+{
+    publish_run(tx, res.run_id, job, result_table, s);
+    tx.commit();
+    res.metrics = s.metrics;
+    res.baseline = s.baseline;
+}
+
 std::string save_model(const std::string &models_dir, const std::string &version, const std::string &model_json,
                        const nlohmann::json &metadata)
 {
@@ -102,34 +129,14 @@ std::string save_model(const std::string &models_dir, const std::string &version
     return fs::absolute(model).string();
 }
 
-std::string iso_day(int32_t day)
-{
-    // Howard Hinnant's civil_from_days.
-    int64_t z = int64_t(day) + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    const int64_t y = yoe + era * 400 + (m <= 2);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(y), int(m), int(d));
-    return buf;
-}
+std::string iso_day(int32_t day) { return etl::format_date(day); }
 
 int32_t day_number(const std::string &iso)
 {
-    int y = 0, m = 0, d = 0;
-    if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3)
+    etl::Day d = 0;
+    if (!etl::parse_date(iso, d))
         throw std::invalid_argument("not a date: " + iso);
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return d;
 }
 
 }  // namespace autopilot::mining

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -58,12 +59,25 @@ struct RunSummary {
 void publish_run(pqxx::work &tx, int64_t run_id, const std::string &job, const std::string &result_table,
                  const RunSummary &s);
 
+// The frame every job runs in: an input unchanged since the last complete run with the same seed
+// is skipped (unless --force); otherwise the run is recorded as 'running', `body` computes and
+// publishes its results (finish_run), and a run whose body throws is marked failed with the
+// error, which is rethrown.
+using JobBody = std::function<void(JobResult &)>;
+JobResult run_job(pqxx::connection &c, const JobOptions &o, const std::string &job, const std::string &signature,
+                  const nlohmann::json &params, const JobBody &body);
+
+// The end of a job's body, in its result transaction: publish_run, commit, and the run's
+// metrics and baseline copied into `res`.
+void finish_run(pqxx::work &tx, JobResult &res, const std::string &job, const std::string &result_table,
+                const RunSummary &s);
+
 // Writes `<models_dir>/<version>.json` (the model) and `<version>.meta.json` (features, window,
 // metrics); returns the model's path.
 std::string save_model(const std::string &models_dir, const std::string &version, const std::string &model_json,
                        const nlohmann::json &metadata);
 
-// 'YYYY-MM-DD' of a day number since 1970-01-01, and back.
+// 'YYYY-MM-DD' of a day number since 1970-01-01, and back (etl/src/timefmt.hpp).
 std::string iso_day(int32_t day);
 int32_t day_number(const std::string &iso);
 

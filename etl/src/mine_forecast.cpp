@@ -1,6 +1,8 @@
 // Forecast features, seasonal-naive baseline and conformal intervals.
 #include "mine_forecast.hpp"
 
+#include "timefmt.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -41,17 +43,11 @@ std::vector<float> forecast_features(const Series &s, int origin, int horizon, c
 {
     const float nan = std::numeric_limits<float>::quiet_NaN();
     const int32_t target_day = s.first_day + origin + horizon;
-    // 1970-01-01 was a Thursday: ISO weekday 1..7 (Monday = 1).
-    const int weekday = ((target_day + 3) % 7 + 7) % 7 + 1;
-    // Civil date of the target (Howard Hinnant's days_from_civil inverse).
-    int64_t z = target_day + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int day_of_month = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    // ISO weekday 1..7 (Monday = 1).
+    const int weekday = etl::weekday(target_day) + 1;
+    const etl::Civil civil = etl::civil_from_days(target_day);
+    const int day_of_month = static_cast<int>(civil.d);
+    const int month = static_cast<int>(civil.m);
 
     DayInfo info;
     if (auto it = cal.find(target_day); it != cal.end())

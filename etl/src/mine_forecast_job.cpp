@@ -107,18 +107,12 @@ JobResult run_forecast(pqxx::connection &c, const JobOptions &o)
 {
     const std::string job = "forecast";
     const std::string signature = gold_sales_signature(c);
-    JobResult res;
-    if (!o.force && (res.run_id = unchanged_run(c, job, signature, o.seed))) {
-        res.skipped = true;
-        return res;
-    }
     const Settings st;
-    res.run_id = start_run(c, job, o.seed, signature,
-                           {{"horizon", kHorizon}, {"min_history_days", st.min_history_days},
-                            {"min_units", st.min_units}, {"max_series", st.max_series}, {"rounds", st.rounds},
-                            {"objective", st.objective}, {"interval", "split-conformal, 80%"},
-                            {"features", forecast_feature_names()}});
-    try {
+    const nlohmann::json params = {{"horizon", kHorizon}, {"min_history_days", st.min_history_days},
+                                   {"min_units", st.min_units}, {"max_series", st.max_series}, {"rounds", st.rounds},
+                                   {"objective", st.objective}, {"interval", "split-conformal, 80%"},
+                                   {"features", forecast_feature_names()}};
+    return run_job(c, o, job, signature, params, [&](JobResult &res) {
         const bool has_promotions = table_exists(c, "silver.promotions");
         const bool has_festivals = table_exists(c, "gold.festivals");
         pqxx::result daily, products, festivals, promos;
@@ -332,15 +326,8 @@ JobResult run_forecast(pqxx::connection &c, const JobOptions &o)
         }
         out.complete();
         sum.rows = static_cast<int64_t>(fut.rows());
-        publish_run(tx, res.run_id, job, "mining.demand_forecast", sum);
-        tx.commit();
-        res.metrics = sum.metrics;
-        res.baseline = sum.baseline;
-    } catch (const std::exception &e) {
-        fail_run(c, res.run_id, e.what());
-        throw;
-    }
-    return res;
+        finish_run(tx, res, job, "mining.demand_forecast", sum);
+    });
 }
 
 }  // namespace autopilot::mining

@@ -37,16 +37,10 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
 {
     const std::string job = "segments";
     const std::string signature = gold_sales_signature(c);
-    JobResult res;
-    if (!o.force && (res.run_id = unchanged_run(c, job, signature, o.seed))) {
-        res.skipped = true;
-        return res;
-    }
     const int k_min = 3, k_max = 8;
-    res.run_id = start_run(c, job, o.seed, signature,
-                           {{"k_min", k_min}, {"k_max", k_max}, {"criterion", "silhouette"},
-                            {"features", segment_feature_names()}});
-    try {
+    const nlohmann::json params = {{"k_min", k_min}, {"k_max", k_max}, {"criterion", "silhouette"},
+                                   {"features", segment_feature_names()}};
+    return run_job(c, o, job, signature, params, [&](JobResult &res) {
         pqxx::result rows;
         int64_t customers_total = 0;
         const bool has_customers = table_exists(c, "gold.dim_customer");
@@ -116,15 +110,8 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
         if (customers_total > static_cast<int64_t>(cs.size()))
             sum.skipped.push_back({{"what", std::to_string(customers_total - static_cast<int64_t>(cs.size())) + " customers"},
                                    {"reason", "no purchase in gold.fact_sales: no RFM profile"}});
-        publish_run(tx, res.run_id, job, "mining.customer_segments", sum);
-        tx.commit();
-        res.metrics = sum.metrics;
-        res.baseline = sum.baseline;
-    } catch (const std::exception &e) {
-        fail_run(c, res.run_id, e.what());
-        throw;
-    }
-    return res;
+        finish_run(tx, res, job, "mining.customer_segments", sum);
+    });
 }
 
 }  // namespace autopilot::mining

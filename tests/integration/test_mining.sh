@@ -16,6 +16,12 @@ expect_exit() {  # expect_exit CODE CMD...: runs CMD, keeps its output in $OUT
     OUT=$("$@" 2>&1) || got=$?
     [ "$got" = "$want" ] || fail "expected exit $want, got $got from $*: $OUT"
 }
+check_error() {  # check_error SQLSTATE PATTERN SQL
+    local out
+    out=$(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -c "\\set VERBOSITY verbose" -c "$3" 2>&1) && fail "accepted: $3"
+    grep -q "$1" <<<"$out" || fail "wrong SQLSTATE for $3: $out"
+    grep -q "$2" <<<"$out" || fail "unclear message for $3: $out"
+}
 
 # --- the systemd units verify (ExecStart pointed at this build's binary) -----------------------
 units=$(mktemp -d)
@@ -31,7 +37,8 @@ expect_exit 2 "$ETL" mine nonsense
 grep -q 'unknown job "nonsense"' <<<"$OUT" || fail "unknown job message: $OUT"
 expect_exit 1 "$ETL" mine anomalies
 grep -q 'gold.fact_sales does not exist' <<<"$OUT" || fail "missing gold message: $OUT"
-q -c "SET client_min_messages = warning" -f "$AUTOPILOT_ROOT/tests/integration/data/mining_gold_schema.sql" >/dev/null
+# The warehouse's own gold DDL (etl/sql/gold.sql), empty.
+q -c "SET client_min_messages = warning" -f "$AUTOPILOT_ROOT/etl/sql/gold.sql" >/dev/null
 expect_exit 1 "$ETL" mine all
 grep -q 'gold.fact_sales is empty' <<<"$OUT" || fail "empty gold message: $OUT"
 [ "$(q -c "SELECT count(*) FROM mining.model_runs WHERE status = 'complete'")" = 0 ] || fail "a run on empty gold completed"
@@ -42,6 +49,10 @@ pass "no gold and empty gold are refused with clear messages and leave no result
 # --- a hand-made gold: one planted spike, one stock-out, a closed store; a generated marketplace --
 "$ETL" generate --scale 0.05 --seed 7 >/dev/null
 q -c "SET client_min_messages = warning" -f "$AUTOPILOT_ROOT/tests/integration/data/mining_gold_fixture.sql" >/dev/null
+# The checker before any model is trained.
+check_error 55000 "no authenticity model has been trained" "SELECT * FROM mining.check_listing('P000001', 9, 5000)"
+pass "the checker without a trained model says so (55000)"
+
 "$ETL" mine all --seed 7 >"$MODELS/first.log" || fail "mine all failed: $(cat "$MODELS/first.log")"
 for job in forecast anomalies segments authenticity; do
     [ "$(q -c "SELECT status FROM mining.latest_runs WHERE job = '$job'")" = complete ] || fail "$job did not complete"
@@ -112,12 +123,6 @@ genuine=$(q -F'|' -c "SELECT verdict, cardinality(reasons) FROM mining.check_lis
 grep -q "^likely genuine|[1-3]$" <<<"$genuine" || fail "obvious genuine listing not passed: $genuine"
 pass "the checker flags an obvious fake and passes an obvious genuine listing, with reasons"
 
-check_error() {  # check_error SQLSTATE PATTERN SQL
-    local out
-    out=$(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -c "\\set VERBOSITY verbose" -c "$3" 2>&1) && fail "accepted: $3"
-    grep -q "$1" <<<"$out" || fail "wrong SQLSTATE for $3: $out"
-    grep -q "$2" <<<"$out" || fail "unclear message for $3: $out"
-}
 check_error 22004 "must not be null" "SELECT * FROM mining.check_listing(NULL, 9, 100)"
 check_error 22023 "asking price -1 is out of range" "SELECT * FROM mining.check_listing('$pid', 9, -1)"
 check_error 22023 "out of range" "SELECT * FROM mining.check_listing('$pid', 9, 1e9)"
@@ -125,4 +130,15 @@ check_error 22023 'product "nope" does not exist' "SELECT * FROM mining.check_li
 check_error 22023 "size 99 is out of range" "SELECT * FROM mining.check_listing('$pid', 99, 100)"
 check_error 22023 "seller rating 9 is out of range" "SELECT * FROM mining.check_listing('$pid', 9, 100, seller_rating => 9)"
 check_error 22023 "photo count -2" "SELECT * FROM mining.check_listing('$pid', 9, 100, photo_count => -2)"
+check_error 22023 'condition must be "new" or "used"' "SELECT * FROM mining.check_listing('$pid', 9, 100, condition => 'mint')"
+check_error 22023 "seller joined on" "SELECT * FROM mining.check_listing('$pid', 9, 100, seller_joined_on => current_date + 3)"
+check_error 22023 "seller sales -1 must not be negative" "SELECT * FROM mining.check_listing('$pid', 9, 100, seller_sales => -1)"
 pass "NULL and absurd checker fields are refused with SQLSTATEs and clear messages"
+
+# A product nobody sold or listed: no resale median, the MSRP stands in; every optional field NULL.
+q -c "INSERT INTO gold.dim_product (product_sk, product_id, sku, brand, release_date, msrp, valid_from, valid_to, is_current)
+      VALUES (999, 'P000999', 'NK-ZZ9999-999', 'Nike', DATE '2024-01-01', 9000, '2023-01-01', 'infinity', true)" >/dev/null
+nosales=$(q -F'|' -c "SELECT verdict IN ('likely genuine', 'review', 'likely counterfeit'), probability BETWEEN 0 AND 1
+                      FROM mining.check_listing('P000999', 8, 9000, sku_code => NULL, photo_count => NULL)")
+[ "$nosales" = "t|t" ] || fail "a product without sales or listings was not scored: $nosales"
+pass "a product without sales or listings is scored against its MSRP"

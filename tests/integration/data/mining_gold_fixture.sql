@@ -1,7 +1,7 @@
 -- A small, deterministic gold star schema for the mining tests when the full pipeline is not
 -- wanted: 6 stores (one closed), 40 products of 4 brands, 400 customers, 420 days of sales with a
 -- weekly pattern, one planted store-day spike and one stock-out. Only the columns mining reads.
--- Needs the gold tables (mining_gold_schema.sql or the warehouse's own DDL).
+-- Needs the (empty) gold tables of the warehouse's own DDL, etl/sql/gold.sql.
 SELECT setseed(0.42);
 INSERT INTO gold.dim_store (store_id, store_name, city, opened_on, closed_on)
 SELECT 'S00' || i, 'Store ' || i, (ARRAY['Chennai','Coimbatore','Madurai'])[1 + i % 3], DATE '2023-01-01',
