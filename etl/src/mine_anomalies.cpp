@@ -1,6 +1,8 @@
 // Robust anomaly scoring (median / MAD over same-weekday neighbours) with reasons in words.
 #include "mine_anomalies.hpp"
 
+#include "mine_poisson.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -153,10 +155,13 @@ std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions
         for (int i = from; i < t; ++i)
             sum += s.values[i];
         const int len = end - t + 1;
-        if (t - from >= opt.lookback_days / 2) {
-            const double expected = sum / double(t - from) * len;
-            if (expected >= opt.min_expected_units) {
-                Anomaly a{s.entity_kind, s.entity, s.metric, s.first_day + t, 0, expected, expected, "drop", ""};
+        if (t - from >= opt.lookback_days / 2 && len <= opt.max_run_days) {
+            const double events = sum / double(t - from) * len;
+            const double expected = events * (s.unit > 0 ? s.unit : 1);
+            if (events >= opt.min_expected) {
+                // Score: the z of a Poisson silence of that mean, for ranking beside the others.
+                Anomaly a{s.entity_kind, s.entity, s.metric, s.first_day + t, 0, expected,
+                          poisson_tail_z(0, events), "drop", ""};
                 char buf[256];
                 std::snprintf(buf, sizeof buf, "no %s for %d days in a row (about %.0f expected)", s.metric.c_str(), len,
                               expected);

@@ -50,13 +50,19 @@ std::vector<ScoredDay> score_series(const std::vector<double> &values, const Ano
 // Anomalies of one series, strongest first; empty if the series is too short.
 std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions &opt);
 
-// Runs of days without any sale where sales were expected (stock-outs): the expected units over
-// the run are the mean daily units of the `lookback_days` before it times the run's length; a run
-// is reported when that expectation is at least `min_expected_units` (a Poisson process of that
-// mean has e^-min_expected_units chance of such a silence).
+// Runs of days without any sale where sales were expected (stock-outs). The series counts
+// events (orders with the brand): the expected events over the run are the mean daily count of
+// the `lookback_days` before it times the run's length, and a run is reported when that
+// expectation is at least `min_expected` (a Poisson process of that mean has e^-min_expected
+// chance of such a silence). Counting orders, not units, matters: one order often holds several
+// pairs, so "9 units expected" may be only three orders, a silence that happens by chance.
+// The reported expected value is in the series' metric: events x `unit` (units per order).
+// A silence longer than `max_run_days` is no stock-out but a change of assortment or demand
+// (a brand whose only model aged out): not reported.
 struct ZeroRunOptions {
     int lookback_days = 56;
-    double min_expected_units = 9.0;
+    double min_expected = 11.0;
+    int max_run_days = 28;
     int min_days = 56;
 };
 std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions &opt);

@@ -2,7 +2,9 @@
 // stock-outs per store and brand, scored robustly; results in mining.anomalies.
 #include "mine_anomalies.hpp"
 #include "mine_jobs.hpp"
+#include "mine_poisson.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -13,7 +15,8 @@ namespace {
 // Per store and day; per brand and day; per store, brand and day (units only).
 const char *const kStoreDaily = R"(
     SELECT f.store_id, f.order_date - DATE '1970-01-01' AS day, sum(f.revenue)::float8,
-           sum(f.quantity)::float8, sum(f.returned_qty)::float8
+           sum(f.quantity)::float8, sum(f.returned_qty)::float8, count(DISTINCT f.order_id)::float8,
+           (count(DISTINCT f.order_id) FILTER (WHERE f.returned_qty > 0))::float8
     FROM gold.fact_sales f GROUP BY 1, 2 ORDER BY 1, 2)";
 const char *const kBrandDaily = R"(
     SELECT p.brand, f.order_date - DATE '1970-01-01' AS day, sum(f.revenue)::float8,
@@ -21,7 +24,8 @@ const char *const kBrandDaily = R"(
     FROM gold.fact_sales f JOIN gold.dim_product p ON p.product_sk = f.product_sk
     GROUP BY 1, 2 ORDER BY 1, 2)";
 const char *const kStoreBrandDaily = R"(
-    SELECT f.store_id || '/' || p.brand, f.order_date - DATE '1970-01-01' AS day, sum(f.quantity)::float8
+    SELECT f.store_id || '/' || p.brand, f.order_date - DATE '1970-01-01' AS day, sum(f.quantity)::float8,
+           count(DISTINCT f.order_id)::float8
     FROM gold.fact_sales f JOIN gold.dim_product p ON p.product_sk = f.product_sk
     GROUP BY 1, 2 ORDER BY 1, 2)";
 // Days a store could sell: from its opening (or first sale) to its closing (or the data's end).
@@ -57,6 +61,43 @@ std::map<std::string, DailySeries> densify(const pqxx::result &rows, int column,
     return out;
 }
 
+double total(const std::vector<double> &v)
+{
+    double s = 0;
+    for (double x : v)
+        s += x;
+    return s;
+}
+
+// Store-day anomalies judged on a count of events (orders, orders with a return: mine_poisson.hpp)
+// and described in the metric a reader cares about (`shown`: revenue, returned units), which
+// has the same days. `chain` covers the data's days from `data_first`.
+void scan_store_counts(const DailySeries &counts, const DailySeries &shown, const char *events,
+                       const std::vector<double> &chain, int32_t data_first, const CountScoreOptions &opt,
+                       std::vector<Anomaly> &found)
+{
+    std::vector<double> own(counts.values.size());
+    for (size_t t = 0; t < own.size(); ++t)
+        own[t] = chain[static_cast<size_t>(counts.first_day - data_first) + t];
+    const double n = total(counts.values);
+    const double per_event = n > 0 ? total(shown.values) / n : 0;
+    const auto scores = score_counts(counts.values, own, opt);
+    for (size_t t = 0; t < scores.size(); ++t) {
+        const auto &sc = scores[t];
+        if (std::isnan(sc.rate) || std::fabs(sc.z) < opt.threshold)
+            continue;
+        const int32_t day = counts.first_day + static_cast<int32_t>(t);
+        Anomaly a{shown.entity_kind, shown.entity, shown.metric, day, shown.values[t], sc.rate * per_event, sc.z,
+                  sc.z > 0 ? "spike" : "drop", ""};
+        a.end_day = day;
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "; %.0f %s where about %.1f were expected", counts.values[t], events,
+                      sc.rate);
+        a.reason = anomaly_reason(shown.metric, day, a.actual, a.expected) + buf;
+        found.push_back(std::move(a));
+    }
+}
+
 }  // namespace
 
 JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
@@ -67,9 +108,14 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
     count_opt.scale = AnomalyOptions::Scale::kCount;
     count_opt.threshold = 5.0;
     ZeroRunOptions zero_opt;
-    const nlohmann::json params = {{"threshold", count_opt.threshold}, {"scale", "anscombe (counts; revenue in units)"},
-                                   {"weeks_each_side", count_opt.weeks_each_side}, {"min_days", count_opt.min_days},
-                                   {"stockout_min_expected_units", zero_opt.min_expected_units}};
+    CountScoreOptions store_opt;
+    const nlohmann::json params = {
+        {"store", {{"score", "Poisson tail z of orders (and orders with a return) against the chain-following rate"},
+                   {"threshold", store_opt.threshold}, {"window_days", store_opt.window_days}}},
+        {"brand", {{"score", "anscombe (counts; revenue in units) over the median and MAD"},
+                   {"threshold", count_opt.threshold}, {"weeks_each_side", count_opt.weeks_each_side}}},
+        {"min_days", count_opt.min_days},
+        {"stockout_min_expected_orders", zero_opt.min_expected}};
     return run_job(c, o, job, signature, params, [&](JobResult &res) {
         pqxx::result store_rows, brand_rows, sb_rows, spans;
         int32_t first = 0, last = 0;
@@ -128,17 +174,39 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
             return rev;
         };
         const auto store_units = densify(store_rows, 3, "store", "units", first, last, store_limits);
+        const auto store_revenue = densify(store_rows, 2, "store", "revenue", first, last, store_limits);
+        const auto store_returns = densify(store_rows, 4, "store", "returns", first, last, store_limits);
+        const auto store_orders = densify(store_rows, 5, "store", "orders", first, last, store_limits);
+        const auto store_return_orders = densify(store_rows, 6, "store", "orders", first, last, store_limits);
+        // The chain's orders per day (every store and the online warehouse follow one calendar).
+        std::vector<double> chain(static_cast<size_t>(last - first + 1), 0.0);
+        for (const auto &[entity, s] : store_orders)
+            for (size_t t = 0; t < s.values.size(); ++t)
+                chain[static_cast<size_t>(s.first_day - first) + t] += s.values[t];
+        chain = chain_factor(chain);
+        for (const auto &[entity, s] : store_orders) {
+            if (static_cast<int>(s.values.size()) < count_opt.min_days) {
+                skipped.push_back({{"what", "store " + entity},
+                                   {"reason", "too little history: " + std::to_string(s.values.size()) +
+                                                  " days, need " + std::to_string(count_opt.min_days)}});
+                continue;
+            }
+            scan_store_counts(s, store_revenue.at(entity), "orders", chain, first, store_opt, found);
+            scan_store_counts(store_return_orders.at(entity), store_returns.at(entity), "orders with a return",
+                              chain, first, store_opt, found);
+        }
         const auto brand_units = densify(brand_rows, 3, "brand", "units", first, last, none);
-        scan(per_unit(densify(store_rows, 2, "store", "revenue", first, last, store_limits), store_units), count_opt);
-        scan(store_units, count_opt);
-        scan(densify(store_rows, 4, "store", "returns", first, last, store_limits), count_opt);
         scan(per_unit(densify(brand_rows, 2, "brand", "revenue", first, last, none), brand_units), count_opt);
         scan(brand_units, count_opt);
         scan(densify(brand_rows, 4, "brand", "returns", first, last, none), count_opt);
         const auto store_brand_units = densify(sb_rows, 2, "store_brand", "units", first, last, sb_limits);
-        for (const auto &[entity, s] : store_brand_units)
+        // Stock-outs: silences in the orders with the brand, reported in units.
+        for (auto [entity, s] : densify(sb_rows, 3, "store_brand", "units", first, last, sb_limits)) {
+            const double orders = total(s.values);
+            s.unit = orders > 0 ? total(store_brand_units.at(entity).values) / orders : 1;
             for (auto &a : detect_zero_runs(s, zero_opt))
                 found.push_back(std::move(a));
+        }
 
         // Baseline for the benchmark: |z| >= 3 against each series' own mean and deviation.
         nlohmann::json baseline_events = nlohmann::json::array();
@@ -148,9 +216,9 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
                     baseline_events.push_back({{"entity", s.entity_kind + " " + entity + " " + family},
                                                {"day", iso_day(a.day)}, {"direction", a.direction}});
         };
-        baseline(densify(store_rows, 2, "store", "revenue", first, last, store_limits), "sales");
+        baseline(store_revenue, "sales");
         baseline(store_units, "sales");
-        baseline(densify(store_rows, 4, "store", "returns", first, last, store_limits), "returns");
+        baseline(store_returns, "returns");
         baseline(store_brand_units, "units");
 
         pqxx::work tx(c);

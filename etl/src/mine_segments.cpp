@@ -17,7 +17,11 @@ const std::vector<std::string> &segment_feature_names()
     return names;
 }
 
-std::vector<std::vector<double>> segment_features(const std::vector<CustomerActivity> &customers)
+// The first four columns are recency, tenure, frequency and monetary value.
+static constexpr size_t kRfmColumns = 4;
+
+std::vector<std::vector<double>> segment_features(const std::vector<CustomerActivity> &customers,
+                                                  double preference_weight)
 {
     std::vector<std::vector<double>> x;
     x.reserve(customers.size());
@@ -36,8 +40,9 @@ std::vector<std::vector<double>> segment_features(const std::vector<CustomerActi
         for (const auto &row : x)
             var += (row[j] - mean) * (row[j] - mean);
         const double sd = std::sqrt(var / double(x.size()));
+        const double w = j < kRfmColumns ? 1.0 : preference_weight;
         for (auto &row : x)
-            row[j] = sd > 0 ? (row[j] - mean) / sd : 0;
+            row[j] = sd > 0 ? w * (row[j] - mean) / sd : 0;
     }
     return x;
 }

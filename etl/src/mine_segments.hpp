@@ -23,8 +23,12 @@ struct CustomerActivity {
 // The columns fed to k-means, in this order (documented in docs/mining.md).
 const std::vector<std::string> &segment_feature_names();
 
-// Log-transforms the heavy-tailed columns and z-scores every column (population statistics).
-std::vector<std::vector<double>> segment_features(const std::vector<CustomerActivity> &customers);
+// Log-transforms the heavy-tailed columns and z-scores every column (population statistics); the
+// preference columns (channel, brand, discount) are then scaled by `preference_weight`: they
+// describe a customer but say little about the customer's life-cycle stage, and at full weight
+// their noise (shares over a handful of orders) blurs the RFM structure k-means should find.
+std::vector<std::vector<double>> segment_features(const std::vector<CustomerActivity> &customers,
+                                                  double preference_weight = 0.25);
 
 struct SegmentProfile {
     int cluster = 0;

@@ -91,3 +91,11 @@ TEST_CASE("a run of days without sales where sales were expected is one stock-ou
     CHECK(found[0].expected == Approx(20).margin(1));
     CHECK(found[0].reason == "no units for 10 days in a row (about 20 expected)");
 }
+
+TEST_CASE("a silence longer than a stock-out lasts is not reported as one")
+{
+    DailySeries s{"store_brand", "S001/Nike", "units", 19723, {}};
+    for (int t = 0; t < 160; ++t)
+        s.values.push_back(t >= 80 ? 0 : 3);  // the brand stops selling for good
+    CHECK(detect_zero_runs(s, ZeroRunOptions{}).empty());
+}

@@ -26,6 +26,18 @@ TEST_CASE("segment features are standardised columns in the documented order")
     CHECK(x[1][0] == Approx(1));
 }
 
+TEST_CASE("preference columns weigh less than the RFM columns in segment features")
+{
+    auto a = customer(10, 100, 2, 100), b = customer(30, 300, 4, 300);
+    a.online_share = 0;
+    b.online_share = 1;
+    const auto x = segment_features({a, b}, 0.25);
+    CHECK(x[1][0] - x[0][0] == Approx(2));      // recency: full weight
+    CHECK(x[1][4] - x[0][4] == Approx(0.5));    // online share: a quarter
+    const auto full = segment_features({a, b}, 1.0);
+    CHECK(full[1][4] - full[0][4] == Approx(2));
+}
+
 TEST_CASE("cluster profiles get readable labels from their RFM medians")
 {
     std::vector<CustomerActivity> cs;

@@ -1,6 +1,7 @@
 -- A small, deterministic gold star schema for the mining tests when the full pipeline is not
 -- wanted: 6 stores (one closed), 40 products of 4 brands, 400 customers, 420 days of sales with a
--- weekly pattern, one planted store-day spike and one stock-out. Only the columns mining reads.
+-- weekly pattern, one planted store-day spike and one three-week stock-out (about 15 orders of Nike
+-- expected at S003: a silence that chance would explain once in millions). Only the columns mining reads.
 -- Needs the (empty) gold tables of the warehouse's own DDL, etl/sql/gold.sql.
 SELECT setseed(0.42);
 INSERT INTO gold.dim_store (store_id, store_name, city, opened_on, closed_on)
@@ -21,7 +22,7 @@ rates AS (
     SELECT day, s.store_id, p.product_sk, p.product_id, p.msrp,
            (0.9 / sqrt(p.product_sk)) * (CASE extract(isodow FROM day) WHEN 6 THEN 1.8 WHEN 7 THEN 1.5 ELSE 1 END)
            * CASE WHEN s.store_id = 'S002' AND day = DATE '2024-09-10' THEN 6 ELSE 1 END
-           * CASE WHEN s.store_id = 'S003' AND p.brand = 'Nike' AND day BETWEEN DATE '2024-11-01' AND DATE '2024-11-14' THEN 0 ELSE 1 END
+           * CASE WHEN s.store_id = 'S003' AND p.brand = 'Nike' AND day BETWEEN DATE '2024-11-01' AND DATE '2024-11-21' THEN 0 ELSE 1 END
            AS rate
     FROM days, gold.dim_store s, gold.dim_product p
     WHERE s.closed_on IS NULL OR day < s.closed_on),
