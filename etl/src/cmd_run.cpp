@@ -9,10 +9,15 @@
 #include "sql_files.hpp"
 #include "warehouse_db.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <stdexcept>
+#include <thread>
 
 namespace autopilot::etl {
 
@@ -21,7 +26,8 @@ namespace {
 const std::vector<OptionSpec> &run_options()
 {
     static const std::vector<OptionSpec> specs = {
-        {"--work-mem", "", true, "SIZE", "work_mem of the ETL session (default 256MB)"},
+        {"--work-mem", "", true, "SIZE", "work_mem of each ETL session (default 256MB)"},
+        {"--jobs", "-j", true, "N", "steps run at once on N sessions, as their dependencies allow (default 2)"},
         {"--quiet", "-q", false, "", "no per-step lines on stderr"},
     };
     return specs;
@@ -113,6 +119,18 @@ int cmd_run(const CommandArgs &args)
     if (!valid_memory_size(work_mem))
         throw UsageError("--work-mem: \"" + work_mem + "\" is not a memory size like 256MB");
     const bool quiet = opts.has("--quiet");
+    const std::string jobs_text = opts.get_or("--jobs", "2");
+    int jobs = 0;
+    try {
+        size_t used = 0;
+        jobs = std::stoi(jobs_text, &used);
+        if (used != jobs_text.size())
+            jobs = 0;
+    } catch (const std::exception &) {
+        jobs = 0;
+    }
+    if (jobs < 1 || jobs > 16)
+        throw UsageError("--jobs: \"" + jobs_text + "\" is not a number of sessions from 1 to 16");
 
     const auto t0 = std::chrono::steady_clock::now();
     pqxx::connection conn(opts.conninfo());
@@ -168,25 +186,71 @@ int cmd_run(const CommandArgs &args)
         }
     }
 
-    StepFigures total;
-    int step_no = 0;
-    try {
-        for (const auto &step : pipeline_steps()) {
-            ++step_no;
-            const StepFigures f = run_step(conn, run_id, batch_hi, step_no, step);
-            if (!quiet)
-                log::info("run " + std::to_string(run_id) + ": " + format_step_line(step.name, f));
-            if (step.name.rfind("silver.", 0) == 0) {
-                total.rows_in += f.rows_in;
-                total.rows_out += f.rows_out;
-                total.rows_rejected += f.rows_rejected;
+    // Steps run on `jobs` sessions, each as soon as the steps it follows have committed (the
+    // step table's `after`); the first session is the one holding the run lock.
+    std::vector<std::unique_ptr<pqxx::connection>> extra;
+    for (int j = 1; j < jobs; j++) {
+        extra.push_back(std::make_unique<pqxx::connection>(opts.conninfo()));
+        apply_batch_settings(*extra.back(), work_mem);
+        pqxx::nontransaction nt(*extra.back());
+        nt.exec("SET application_name = 'autopilot-etl run'");
+    }
+    const auto &steps = pipeline_steps();
+    std::vector<StepState> state(steps.size(), StepState::pending);
+    std::vector<StepFigures> figures(steps.size());
+    std::string error;
+    std::mutex mu;
+    std::condition_variable changed;
+    auto worker = [&](pqxx::connection &session) {
+        std::unique_lock<std::mutex> lock(mu);
+        for (;;) {
+            if (!error.empty())
+                return;
+            const int i = next_ready_step(steps, state);
+            if (i < 0) {
+                const bool running = std::count(state.begin(), state.end(), StepState::running) > 0;
+                if (!running)
+                    return;  // everything done (or blocked behind a failure)
+                changed.wait(lock);
+                continue;
             }
+            state[i] = StepState::running;
+            lock.unlock();
+            std::string failure;
+            try {
+                figures[i] = run_step(session, run_id, batch_hi, i + 1, steps[i]);
+            } catch (const std::exception &e) {
+                failure = "step " + steps[i].name + " failed: " + e.what();
+            }
+            lock.lock();
+            state[i] = failure.empty() ? StepState::done : StepState::failed;
+            if (!failure.empty() && error.empty())
+                error = failure;
+            if (failure.empty() && !quiet)
+                log::info("run " + std::to_string(run_id) + ": " + format_step_line(steps[i].name, figures[i]));
+            changed.notify_all();
         }
-    } catch (const std::exception &e) {
-        const std::string msg = "step " + pipeline_steps()[step_no - 1].name + " failed: " + e.what();
-        mark_failed(conn, run_id, msg, ms_since(t0));
-        throw std::runtime_error("run " + std::to_string(run_id) + ": " + msg +
+    };
+    std::vector<std::thread> threads;
+    for (auto &session : extra)
+        threads.emplace_back(worker, std::ref(*session));
+    worker(conn);
+    for (auto &t : threads)
+        t.join();
+    if (error.empty() && std::count(state.begin(), state.end(), StepState::done) != static_cast<long>(steps.size()))
+        error = "the step table has a dependency that never completes";
+    if (!error.empty()) {
+        mark_failed(conn, run_id, error, ms_since(t0));
+        throw std::runtime_error("run " + std::to_string(run_id) + ": " + error +
                                  " (committed steps are kept; the next run resumes from their watermarks)");
+    }
+    StepFigures total;
+    for (size_t i = 0; i < steps.size(); i++) {
+        if (steps[i].name.rfind("silver.", 0) == 0) {
+            total.rows_in += figures[i].rows_in;
+            total.rows_out += figures[i].rows_out;
+            total.rows_rejected += figures[i].rows_rejected;
+        }
     }
     total.elapsed_ms = ms_since(t0);
     {

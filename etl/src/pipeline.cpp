@@ -24,25 +24,55 @@ const std::vector<std::string> &bronze_tables()
 
 const std::vector<PipelineStep> &pipeline_steps()
 {
+    // `after`: the silver and gold tables each step's SQL reads (etl/sql/run/*.sql). Steps with
+    // no path between them run concurrently when `run --jobs` allows: clickstream, the biggest,
+    // beside the order chain.
     static const std::vector<PipelineStep> steps = {
-        {"silver.stores", "run/silver_stores.sql", {"silver.stores"}},
-        {"silver.promotions", "run/silver_promotions.sql", {"silver.promotions"}},
-        {"silver.customers", "run/silver_customers.sql", {"silver.customers"}},
-        {"silver.products", "run/silver_products.sql", {"silver.products"}},
-        {"silver.orders", "run/silver_orders.sql", {"silver.orders"}},
-        {"silver.order_items", "run/silver_order_items.sql", {"silver.order_items"}},
-        {"silver.inventory_movements", "run/silver_inventory_movements.sql", {"silver.inventory_movements"}},
-        {"silver.reviews", "run/silver_reviews.sql", {"silver.reviews"}},
-        {"silver.sessions", "run/silver_sessions.sql", {"silver.sessions"}},
-        {"silver.clickstream", "run/silver_clickstream.sql", {"silver.clickstream"}},
+        {"silver.stores", "run/silver_stores.sql", {"silver.stores"}, {}},
+        {"silver.promotions", "run/silver_promotions.sql", {"silver.promotions"}, {}},
+        {"silver.customers", "run/silver_customers.sql", {"silver.customers"}, {}},
+        {"silver.products", "run/silver_products.sql", {"silver.products"}, {}},
+        {"silver.orders", "run/silver_orders.sql", {"silver.orders"}, {"silver.customers"}},
+        {"silver.order_items", "run/silver_order_items.sql", {"silver.order_items"},
+         {"silver.orders", "silver.products"}},
+        {"silver.inventory_movements", "run/silver_inventory_movements.sql", {"silver.inventory_movements"},
+         {"silver.products"}},
+        {"silver.reviews", "run/silver_reviews.sql", {"silver.reviews"}, {"silver.customers", "silver.products"}},
+        {"silver.sessions", "run/silver_sessions.sql", {"silver.sessions"}, {"silver.customers"}},
+        {"silver.clickstream", "run/silver_clickstream.sql", {"silver.clickstream"}, {"silver.sessions"}},
         {"gold.dimensions", "run/gold_dimensions.sql",
-         {"gold.dim_date", "gold.dim_store", "gold.dim_product", "gold.dim_customer", "gold.dim_channel"}},
-        {"gold.fact_sales", "run/gold_fact_sales.sql", {"gold.fact_sales"}},
+         {"gold.dim_date", "gold.dim_store", "gold.dim_product", "gold.dim_customer", "gold.dim_channel"},
+         {"silver.stores", "silver.customers", "silver.products", "silver.orders", "silver.inventory_movements"}},
+        {"gold.fact_sales", "run/gold_fact_sales.sql", {"gold.fact_sales"},
+         {"gold.dimensions", "silver.customers", "silver.products", "silver.orders", "silver.order_items",
+          "silver.inventory_movements"}},
         {"gold.aggregates", "run/gold_aggregates.sql",
          {"gold.daily_sales_summary", "gold.daily_brand_sales", "gold.city_daily_metrics", "gold.customer_360",
-          "gold.product_performance", "gold.sku_popularity_rank"}},
+          "gold.product_performance", "gold.sku_popularity_rank"},
+         {"gold.dimensions", "gold.fact_sales", "silver.customers", "silver.products", "silver.reviews",
+          "silver.sessions"}},
     };
     return steps;
+}
+
+int next_ready_step(const std::vector<PipelineStep> &steps, const std::vector<StepState> &state)
+{
+    auto done = [&](const std::string &name) {
+        for (size_t i = 0; i < steps.size(); i++)
+            if (steps[i].name == name)
+                return state[i] == StepState::done;
+        return false;  // an unknown dependency never becomes ready (a test checks there is none)
+    };
+    for (size_t i = 0; i < steps.size(); i++) {
+        if (state[i] != StepState::pending)
+            continue;
+        bool ready = true;
+        for (const auto &dep : steps[i].after)
+            ready = ready && done(dep);
+        if (ready)
+            return static_cast<int>(i);
+    }
+    return -1;
 }
 
 std::string group_digits(long long n)

@@ -12,6 +12,7 @@ struct PipelineStep {
     std::string name;                  // also the step's watermark key in etl.watermarks
     std::string file;                  // relative to the SQL directory
     std::vector<std::string> analyze;  // tables to ANALYZE when the step wrote rows
+    std::vector<std::string> after;    // steps whose tables this one reads: they commit first
 };
 
 // DDL files applied (idempotently) before every run, in order.
@@ -21,8 +22,14 @@ const std::vector<std::string> &pipeline_ddl();
 // since the generator's COPY leaves them without statistics).
 const std::vector<std::string> &bronze_tables();
 
-// bronze -> silver -> gold, in dependency order.
+// bronze -> silver -> gold, in dependency order (each step's `after` lists earlier steps only).
 const std::vector<PipelineStep> &pipeline_steps();
+
+enum class StepState { pending, running, done, failed };
+
+// The first pending step (in table order) whose `after` steps are all done, or -1 when none is
+// ready now (all done, or the rest wait for running or failed steps). `state` is indexed like steps.
+int next_ready_step(const std::vector<PipelineStep> &steps, const std::vector<StepState> &state);
 
 struct StepFigures {
     long long rows_in = 0;

@@ -4,7 +4,11 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
 #include <set>
+#include <sstream>
 
 using namespace autopilot::etl;
 
@@ -31,6 +35,55 @@ TEST_CASE("every pipeline step has a distinct name, its own SQL file and tables 
         CHECK(files.insert(s.file).second);
         CHECK_FALSE(s.analyze.empty());
     }
+}
+
+TEST_CASE("each step runs after every step that writes a table its SQL reads", "[etl][run]")
+{
+    // The tables each step writes (its analyze list) and the step writing them.
+    std::map<std::string, std::string> writer;
+    for (const auto &s : pipeline_steps())
+        for (const auto &t : s.analyze)
+            writer[t] = s.name;
+    const std::string dir = std::string(AUTOPILOT_TEST_DATA) + "/../../../etl/sql/";
+    const std::regex table_ref(R"(\b(silver|gold)\.([a-z_0-9]+)\b)");
+    std::set<std::string> earlier;
+    for (const auto &s : pipeline_steps()) {
+        std::ifstream in(dir + s.file);
+        REQUIRE(in);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string sql = text.str();
+        for (std::sregex_iterator m(sql.begin(), sql.end(), table_ref), end; m != end; ++m) {
+            const auto w = writer.find((*m)[0].str());
+            if (w == writer.end() || w->second == s.name)
+                continue;
+            INFO(s.name << " reads " << (*m)[0].str() << ", written by " << w->second);
+            CHECK(std::find(s.after.begin(), s.after.end(), w->second) != s.after.end());
+        }
+        for (const auto &dep : s.after) {
+            INFO(s.name << " runs after " << dep);
+            CHECK(earlier.count(dep) == 1);  // listed before it: the table order is a valid serial order
+        }
+        earlier.insert(s.name);
+    }
+}
+
+TEST_CASE("the scheduler runs a step only when the steps it follows are done", "[etl][run]")
+{
+    const std::vector<PipelineStep> steps = {
+        {"a", "a.sql", {"a"}, {}}, {"b", "b.sql", {"b"}, {"a"}}, {"c", "c.sql", {"c"}, {}}, {"d", "d.sql", {"d"}, {"b", "c"}}};
+    using S = StepState;
+    std::vector<S> state(4, S::pending);
+    CHECK(next_ready_step(steps, state) == 0);
+    state[0] = S::running;
+    CHECK(next_ready_step(steps, state) == 2);  // b waits for a; c is independent
+    state[2] = S::running;
+    CHECK(next_ready_step(steps, state) == -1);
+    state[0] = S::done;
+    CHECK(next_ready_step(steps, state) == 1);
+    state[1] = S::failed;
+    state[2] = S::done;
+    CHECK(next_ready_step(steps, state) == -1);  // d never runs after a failed b
 }
 
 TEST_CASE("step lines group digits and show seconds", "[etl][run]")
