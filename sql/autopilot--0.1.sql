@@ -733,3 +733,9 @@ GRANT SELECT ON @extschema@.capture_status TO autopilot_daemon;
 GRANT SELECT ON @extschema@.samples TO autopilot_admin;
 GRANT EXECUTE ON FUNCTION @extschema@.capture_status_info() TO autopilot_admin;
 GRANT SELECT ON @extschema@.capture_status TO autopilot_admin;
+-- The learn step registers its models and writes the workload clustering (docs/predictor.md).
+GRANT SELECT, INSERT, UPDATE ON @extschema@.models TO autopilot_daemon;
+GRANT USAGE ON SEQUENCE @extschema@.models_id_seq TO autopilot_daemon;
+GRANT SELECT, INSERT, DELETE ON @extschema@.workload_cluster_members TO autopilot_daemon;
+GRANT SELECT ON @extschema@.models, @extschema@.workload_cluster_members, @extschema@.workload_clusters
+    TO autopilot_admin;

@@ -81,6 +81,7 @@ std::string usage_text()
 {
     std::ostringstream o;
     o << "usage: autopilotd [OPTION]...\n"
+         "       autopilotd train --from-samples DIR --out MODELS_DIR [--name NAME] [--seed N]\n"
          "Autopilot's daemon: collect -> learn -> advise -> apply approved indexes -> verify.\n\n"
          "options:\n";
     for (const auto &s : option_table()) {

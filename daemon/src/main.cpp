@@ -5,12 +5,15 @@
 #include "command_line.hpp"
 #include "config.hpp"
 #include "log.hpp"
+#include "samples_file.hpp"
 #include "service.hpp"
 #include "signals.hpp"
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <string>
+#include <vector>
 
 using autopilot::ExitCode;
 
@@ -24,6 +27,18 @@ int code(ExitCode c)
 
 int main(int argc, char **argv)
 {
+    // `autopilotd train ...`: offline training from a samples directory (docs/predictor.md).
+    if (argc > 1 && std::string(argv[1]) == "train") {
+        try {
+            return autopilot::train_command(std::vector<std::string>(argv + 2, argv + argc));
+        } catch (const std::invalid_argument &e) {
+            std::fprintf(stderr, "autopilotd train: %s\n", e.what());
+            return code(ExitCode::usage);
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "autopilotd train: %s\n", e.what());
+            return code(ExitCode::failure);
+        }
+    }
     autopilot::Options options;
     try {
         options = autopilot::parse_options(std::vector<std::string>(argv + 1, argv + argc));

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace autopilot
@@ -136,6 +137,27 @@ StoredModel ModelStore::load(const std::string &meta_path)
     } catch (const std::exception &e) {
         throw ModelLoadError("model " + meta_path + " cannot be loaded: " + e.what());
     }
+}
+
+nlohmann::json training_metadata(const TrainingOptions &o, const std::vector<Example> &examples, const Evaluation &ev)
+{
+    std::set<std::string> fps;
+    for (const auto &e : examples)
+        fps.insert(e.fingerprint);
+    return {{"rows", examples.size()},
+            {"fingerprints", fps.size()},
+            {"metrics", ev.to_json()},
+            {"params",
+             {{"members", o.members},
+              {"rounds", o.rounds},
+              {"max_depth", o.max_depth},
+              {"eta", o.eta},
+              {"subsample", o.subsample},
+              {"colsample_bytree", o.colsample},
+              {"min_child_weight", o.min_child_weight},
+              {"lambda", o.lambda},
+              {"seed", o.seed},
+              {"balance_fingerprints", o.balance_fingerprints}}}};
 }
 
 std::optional<StoredModel> load_first(const std::vector<std::string> &meta_paths, std::vector<std::string> &errors)

@@ -52,6 +52,11 @@ class ModelStore
 // `errors` ("<path>: <why>"). std::nullopt when none loads: the caller uses the optimizer's cost.
 std::optional<StoredModel> load_first(const std::vector<std::string> &meta_paths, std::vector<std::string> &errors);
 
+// What every trained model's metadata records besides what save() adds: rows, fingerprints, the
+// held-out metrics and the training parameters.
+nlohmann::json training_metadata(const TrainingOptions &options, const std::vector<Example> &examples,
+                                 const Evaluation &evaluation);
+
 // "latency-20261125T143000Z": a model name from a UTC time (sortable, unique per second).
 std::string model_name_at(std::int64_t unix_seconds);
 std::string iso8601_utc(std::int64_t unix_seconds);

@@ -117,29 +117,9 @@ int train_command(const std::vector<std::string> &args)
     print_split(ev.by_fingerprint);
     print_split(ev.random);
     std::printf("  final model trained in %.2f s\n", ev.train_seconds);
-    std::size_t fps = 0;
-    {
-        std::vector<std::string> f;
-        for (const auto &e : examples)
-            f.push_back(e.fingerprint);
-        std::sort(f.begin(), f.end());
-        fps = static_cast<std::size_t>(std::unique(f.begin(), f.end()) - f.begin());
-    }
-    nlohmann::json meta = {{"rows", examples.size()},
-                           {"fingerprints", fps},
-                           {"metrics", ev.to_json()},
-                           {"trained_from", from},
-                           {"params",
-                            {{"members", options.members},
-                             {"rounds", options.rounds},
-                             {"max_depth", options.max_depth},
-                             {"eta", options.eta},
-                             {"subsample", options.subsample},
-                             {"colsample_bytree", options.colsample},
-                             {"min_child_weight", options.min_child_weight},
-                             {"lambda", options.lambda},
-                             {"seed", options.seed}}},
-                           {"context", context_to_json(set.context)}};
+    nlohmann::json meta = training_metadata(options, examples, ev);
+    meta["trained_from"] = from;
+    meta["context"] = context_to_json(set.context);
     const std::string path = ModelStore(out).save(model, name, meta);
     std::printf("saved %s\n", path.c_str());
     return 0;

@@ -2,6 +2,7 @@
 // refuses corrupt files and falls back, and estimates from cost without a model.
 #include "estimator.hpp"
 #include "model.hpp"
+#include "model_fixtures.hpp"
 #include "model_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,51 +13,7 @@
 
 using namespace autopilot;
 using nlohmann::json;
-
-namespace
-{
-// A scan whose real latency depends on rows and width in a way the cost does not capture.
-json scan_plan(double rows, double width, const std::string &type)
-{
-    return {{"Node Type", type}, {"Relation Name", "t"}, {"Startup Cost", 0.0}, {"Total Cost", rows * 0.01 + 10},
-            {"Plan Rows", rows}, {"Plan Width", width}};
-}
-
-std::vector<Sample> synthetic_samples()
-{
-    std::vector<Sample> s;
-    const char *types[] = {"Seq Scan", "Index Scan", "Bitmap Heap Scan"};
-    for (int t = 0; t < 3; ++t)
-        for (int i = 0; i < 60; ++i) {
-            const double rows = 100.0 * (1 + (i * 37) % 97);
-            const double width = 8.0 * (1 + (i * 11) % 13);
-            const double ms = 0.001 * rows * std::sqrt(width) * (t == 1 ? 4.0 : 1.0);
-            s.push_back({"fp" + std::to_string(t * 10 + i % 10), scan_plan(rows, width, types[t]), ms, "ok"});
-        }
-    s.push_back({"bad", scan_plan(1, 1, "Seq Scan"), 5.0, "error"});
-    s.push_back({"bad", json{{"not", "a plan"}}, 5.0, "ok"});
-    return s;
-}
-
-TrainingOptions fast_options()
-{
-    TrainingOptions o;
-    o.members = 2;
-    o.rounds = 150;
-    o.eta = 0.15;
-    o.min_child_weight = 1;
-    o.threads = 1;
-    return o;
-}
-
-std::string temp_dir(const std::string &tag)
-{
-    const auto d = std::filesystem::temp_directory_path() / ("autopilot_test_" + tag + std::to_string(::getpid()));
-    std::filesystem::remove_all(d);
-    std::filesystem::create_directories(d);
-    return d.string();
-}
-}  // namespace
+using namespace model_fixtures;
 
 TEST_CASE("unusable samples are skipped and counted")
 {

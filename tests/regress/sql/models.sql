@@ -23,3 +23,13 @@ INSERT INTO autopilot.workload_cluster_members VALUES
 SELECT cluster, statements, calls, total_ms, share_of_time, main_statements, tables
   FROM autopilot.workload_clusters;
 
+-- privileges: the daemon registers and activates models and writes the clustering, never deletes
+-- a model; the admin reads; PUBLIC gets nothing
+SELECT r.role, t.obj, p.priv, has_table_privilege(r.role, t.obj, p.priv) AS granted
+  FROM (VALUES ('autopilot_daemon'), ('autopilot_admin')) r(role),
+       (VALUES ('autopilot.models'), ('autopilot.workload_cluster_members')) t(obj),
+       (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE')) p(priv)
+ ORDER BY 1, 2, 3;
+SELECT has_table_privilege('autopilot_admin', 'autopilot.workload_clusters', 'SELECT') AS admin_reads_view,
+       has_sequence_privilege('autopilot_daemon', 'autopilot.models_id_seq', 'USAGE') AS daemon_uses_sequence,
+       has_table_privilege('public', 'autopilot.models', 'SELECT') AS public_reads;
