@@ -7,9 +7,12 @@ source "$(dirname "$0")/capture_lib.sh"
 start_capture_cluster concurrency
 
 capture_tmp script
+# The clients pause 5 ms between statements (client side, nothing captured) so that they run for
+# about two seconds and the drainer overlaps them even on a loaded machine.
 cat >"$script" <<'SQL'
 \set k random(1, 100000)
 SELECT count(*) FROM pg_class WHERE oid = :k;
+\sleep 5 ms
 SQL
 q -c "CREATE TABLE drained AS SELECT * FROM autopilot.capture_drain() WITH NO DATA"
 q -c "SELECT autopilot.capture_reset()" >/dev/null
