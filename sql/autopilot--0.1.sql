@@ -291,6 +291,9 @@ CREATE TABLE @extschema@.recommendations (
     verified_at                   timestamptz,
     error                         text,
     superseded_by                 bigint REFERENCES @extschema@.recommendations,
+    -- Who proposed it: 'advisor' (the daemon's advise step, which supersedes its own stale pending
+    -- rows) or 'manual' (anyone else calling recommend(); the advisor never touches those).
+    origin                        text NOT NULL DEFAULT 'manual' CHECK (origin IN ('advisor', 'manual')),
     attempts                      int NOT NULL DEFAULT 0,
     updated_at                    timestamptz NOT NULL DEFAULT now()
 );
@@ -505,7 +508,9 @@ $$;
 -- The daemon -------------------------------------------------------------------------------------
 -- Inserts a pending create_index recommendation on a table the catalog knows, with the DDL built
 -- by index_ddl(). A live recommendation for the same index is refreshed (if still pending) or
--- left alone; its id is returned either way.
+-- left alone; its id is returned either way. `origin` says who proposes it: the advisor refreshes
+-- only its own pending rows, a manual recommendation takes over a pending one of the advisor (so
+-- the advisor no longer supersedes it).
 CREATE FUNCTION @extschema@.recommend(
     rel regclass,
     columns text[],
@@ -515,7 +520,8 @@ CREATE FUNCTION @extschema@.recommend(
     affected_queries jsonb DEFAULT '[]',
     confidence float8 DEFAULT NULL,
     rationale text DEFAULT NULL,
-    method text DEFAULT 'btree')
+    method text DEFAULT 'btree',
+    origin text DEFAULT 'manual')
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -534,6 +540,10 @@ BEGIN
     IF confidence IS NOT NULL AND confidence NOT BETWEEN 0 AND 1 THEN
         RAISE EXCEPTION 'confidence must be between 0 and 1, got %', confidence USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF origin IS NULL OR origin NOT IN ('advisor', 'manual') THEN
+        RAISE EXCEPTION 'invalid recommendation origin "%"', origin USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The origin is "advisor" or "manual".';
+    END IF;
     SELECT n.nspname, c.relname INTO nsp, relname
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
     idx := @extschema@.index_name_for(nsp, relname, columns, method);
@@ -542,7 +552,7 @@ BEGIN
        AND r.status IN ('pending', 'approved', 'applying', 'applied', 'verified', 'reverting')
        FOR UPDATE;
     IF FOUND THEN
-        IF existing.status = 'pending' THEN
+        IF existing.status = 'pending' AND (existing.origin = recommend.origin OR recommend.origin = 'manual') THEN
             UPDATE @extschema@.recommendations r
                SET predicted_benefit_ms_per_hour = recommend.predicted_benefit_ms_per_hour,
                    predicted_gain_pct = recommend.predicted_gain_pct,
@@ -550,6 +560,7 @@ BEGIN
                    affected_queries = recommend.affected_queries,
                    confidence = recommend.confidence,
                    rationale = recommend.rationale,
+                   origin = recommend.origin,
                    updated_at = now()
              WHERE r.id = existing.id;
         END IF;
@@ -561,9 +572,9 @@ BEGIN
     END IF;
     INSERT INTO @extschema@.recommendations
         (kind, schema_name, table_name, columns, index_name, method, ddl, estimated_bytes,
-         predicted_benefit_ms_per_hour, predicted_gain_pct, affected_queries, confidence, rationale)
+         predicted_benefit_ms_per_hour, predicted_gain_pct, affected_queries, confidence, rationale, origin)
     VALUES ('create_index', nsp, relname, columns, idx, method, ddl, estimated_bytes,
-            predicted_benefit_ms_per_hour, predicted_gain_pct, affected_queries, confidence, rationale)
+            predicted_benefit_ms_per_hour, predicted_gain_pct, affected_queries, confidence, rationale, origin)
     RETURNING id INTO new_id;
     INSERT INTO @extschema@.recommendation_events (recommendation_id, actor, from_status, to_status, detail)
     VALUES (new_id, session_user, NULL, 'pending', 'recommended');
@@ -648,7 +659,7 @@ REVOKE ALL ON FUNCTION @extschema@._transition(bigint, text, text, text, text) F
 REVOKE ALL ON FUNCTION @extschema@.approve(bigint, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.reject(bigint, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.revert(bigint) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.advance(bigint, text, text, float8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.validated_ddl(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.lifecycle_diagram() FROM PUBLIC;
@@ -660,7 +671,7 @@ GRANT SELECT ON @extschema@.recommendations, @extschema@.recommendation_events, 
 GRANT EXECUTE ON FUNCTION @extschema@.approve(bigint, text), @extschema@.reject(bigint, text),
                           @extschema@.revert(bigint), @extschema@.lifecycle_diagram()
    TO autopilot_admin;
-GRANT EXECUTE ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text),
+GRANT EXECUTE ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text, text),
                           @extschema@.advance(bigint, text, text, float8), @extschema@.validated_ddl(bigint),
                           @extschema@.index_name_for(text, text, text[], text), @extschema@.lifecycle_diagram()
    TO autopilot_daemon;

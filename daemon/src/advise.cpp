@@ -26,11 +26,11 @@ SELECT coalesce(array_to_string(p.proargnames, ','), '')
 
 constexpr const char *kRecommend = R"SQL(
 SELECT autopilot.recommend($1::regclass, $2::text[], $3::float8, $4::float8, $5::bigint, $6::jsonb, $7::float8,
-                           $8::text, $9::text)
+                           $8::text, $9::text, 'advisor')
 )SQL";
 
 constexpr const char *kStalePending = R"SQL(
-SELECT id FROM autopilot.recommendations WHERE kind = 'create_index' AND status = 'pending'
+SELECT id FROM autopilot.recommendations WHERE kind = 'create_index' AND status = 'pending' AND origin = 'advisor'
 )SQL";
 
 constexpr const char *kSupersede =
@@ -271,9 +271,10 @@ AdviceReport run_advisor(pqxx::connection_base &db, const AdvisorOptions &o, con
     return rep;
 }
 
-std::vector<int64_t> write_recommendations(pqxx::connection_base &db, const AdviceReport &report)
+AdviceWrite write_recommendations(pqxx::connection_base &db, const AdviceReport &report)
 {
-    std::vector<int64_t> ids;
+    AdviceWrite out;
+    std::vector<int64_t> &ids = out.ids;
     pqxx::work tx(db);
     for (const auto &r : report.creates) {
         nlohmann::json affected = nlohmann::json::array();
@@ -296,11 +297,13 @@ std::vector<int64_t> write_recommendations(pqxx::connection_base &db, const Advi
     std::set<int64_t> keep(ids.begin(), ids.end());
     for (const auto &row : tx.exec(kStalePending)) {
         const int64_t id = row[0].as<int64_t>();
-        if (!keep.count(id))
+        if (!keep.count(id)) {
             tx.exec_params(kSupersede, id);
+            ++out.superseded;
+        }
     }
     tx.commit();
-    return ids;
+    return out;
 }
 
 void print_report(const AdviceReport &rep, std::ostream &out)

@@ -84,9 +84,15 @@ struct AdviceReport {
 AdviceReport run_advisor(pqxx::connection_base &db, const AdvisorOptions &o, const LatencyPredictor &latency,
                          const PssSnapshot *prev = nullptr, PssSnapshot *snapshot = nullptr);
 
-// Inserts/refreshes the recommendations through autopilot.recommend(); supersedes pending ones the
-// advice no longer contains. Returns the ids written.
-std::vector<int64_t> write_recommendations(pqxx::connection_base &db, const AdviceReport &report);
+struct AdviceWrite {
+    std::vector<int64_t> ids;          // recorded or refreshed (or a live one left alone)
+    size_t superseded = 0;
+};
+
+// Inserts/refreshes the recommendations through autopilot.recommend() with origin 'advisor';
+// supersedes the advisor's own pending ones the advice no longer contains. Recommendations made by
+// anyone else (origin 'manual') are never refreshed nor superseded.
+AdviceWrite write_recommendations(pqxx::connection_base &db, const AdviceReport &report);
 
 // The dry-run table.
 void print_report(const AdviceReport &report, std::ostream &out);

@@ -2,6 +2,7 @@
 // service (service.hpp). Exit codes are fixed: see command_line.hpp and docs/daemon.md.
 #include "autopilot/unit.hpp"
 #include "autopilot/version.hpp"
+#include "advise_step.hpp"
 #include "command_line.hpp"
 #include "config.hpp"
 #include "log.hpp"
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
         options.config_given = options.config_given || std::ifstream(options.config_path).good();
         if (options.config_given)
             config = autopilot::load_config(options.config_path);
+        autopilot::advise_settings(config);  // the advisor's own [advisor] keys, checked up front
     } catch (const autopilot::ConfigError &e) {
         std::fprintf(stderr, "autopilotd: bad configuration: %s\n", e.what());
         return code(ExitCode::usage);

@@ -7,17 +7,6 @@ source "$(dirname "$0")/lib.sh"
 DATA=$AUTOPILOT_ROOT/tests/integration/data
 use_test_database advisor
 
-if [ "$(q -c "SELECT to_regprocedure('autopilot.whatif(text,text[])') IS NOT NULL")" != t ] ||
-   [ "$(q -c "SELECT to_regprocedure('autopilot.recommend(regclass,text[],float8,float8,bigint,jsonb,float8,text,text)') IS NOT NULL")" != t ]; then
-    echo "skipped: the what-if API or autopilot.recommend() is not in this build"
-    exit 77
-fi
-# The advise step is linked into autopilotd only once the service registers it.
-if ! grep -q "Index recommendations" "$BUILD_DIR/autopilotd"; then
-    echo "skipped: autopilotd has no advise step in this build"
-    exit 77
-fi
-
 q -f "$DATA/advisor_schema.sql" >/dev/null
 q -c "SELECT pg_stat_statements_reset()" >/dev/null
 (echo "SET autopilot.sample_rate = 1;"; cat "$DATA/advisor_workload.sql") | q >/dev/null

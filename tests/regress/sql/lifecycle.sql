@@ -55,6 +55,15 @@ SELECT autopilot.recommend('lc.orders_v', ARRAY['customer']);
 SELECT autopilot.recommend('lc.orders', ARRAY['customer'], confidence => 1.5);
 SELECT autopilot.recommend('lc.orders', ARRAY['customer'], affected_queries => '{}');
 SELECT autopilot.recommend(NULL, ARRAY['customer']);
+SELECT autopilot.recommend('lc.orders', ARRAY['customer'], origin => 'robot');
+-- origin: the advisor refreshes only its own pending rows; a manual recommendation takes one over
+SELECT autopilot.recommend('lc.orders', ARRAY['id', 'customer'], 10, 5, 8192, '[]', 0.5, 'advised',
+       origin => 'advisor') AS id_adv \gset
+SELECT autopilot.recommend('lc.orders', ARRAY['customer', 'placed'], 1, 1, 1, '[]', 0.1, 'advisor again',
+       origin => 'advisor') = :id1 AS same_id;
+SELECT origin, rationale FROM autopilot.recommendations WHERE id IN (:id1, :id_adv) ORDER BY id;
+SELECT autopilot.recommend('lc.orders', ARRAY['id', 'customer'], rationale => 'taken over') = :id_adv AS same_id;
+SELECT origin, rationale FROM autopilot.recommendations WHERE id = :id_adv;
 -- the daemon cannot decide
 SELECT autopilot.approve(:id1);
 UPDATE autopilot.recommendations SET status = 'approved' WHERE id = :id1;
