@@ -86,6 +86,15 @@ struct LockTimeout {
     pqxx::connection_base &db_;
 };
 
+void describe_metrics(Metrics &m)
+{
+    m.describe("autopilot_samples_collected_total", "counter", "Captured samples drained into autopilot.samples.");
+    m.describe("autopilot_advisor_seconds", "gauge", "How long the last advice took.");
+    m.describe("autopilot_advisor_statements", "gauge", "Statements in the last advice's window.");
+    m.describe("autopilot_whatif_calls_total", "counter", "What-if plans the advisor asked the server for.");
+    m.describe("autopilot_whatif_cache_hit_ratio", "gauge", "Share of the last advice's cost lookups served by its cache.");
+}
+
 }  // namespace
 
 AdviseSettings advise_settings(const Config &c)
@@ -153,6 +162,7 @@ void CollectStep::run(Context &ctx)
 {
     const AdviseSettings s = advise_settings(ctx.config);
     AdvisorState &state = ctx.state.get<AdvisorState>();
+    describe_metrics(ctx.metrics);
     state.window.set_span(s.window_hours, s.min_window_hours);
     const int64_t drained =
         s.collect_samples ? drain_samples(ctx.db, s.advisor.samples_max_rows, s.advisor.samples_keep) : 0;
