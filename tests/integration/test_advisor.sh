@@ -6,6 +6,10 @@
 source "$(dirname "$0")/lib.sh"
 DATA=$AUTOPILOT_ROOT/tests/integration/data
 use_test_database advisor
+# No metrics endpoint: a fixed port could be taken by another daemon on this machine.
+CONFIG=$(mktemp /tmp/it-advisor.XXXXXX.toml)
+trap 'rm -f "$CONFIG"' EXIT
+printf '[metrics]\nlisten = ""\n' >"$CONFIG"
 
 q -f "$DATA/advisor_schema.sql" >/dev/null
 q -c "SELECT pg_stat_statements_reset()" >/dev/null
@@ -23,24 +27,30 @@ workload_cost() {
 }
 before=$(workload_cost)
 
-out=$("$BUILD_DIR/autopilotd" --once --dry-run 2>&1) || fail "dry run failed: $out"
+out=$("$BUILD_DIR/autopilotd" --config "$CONFIG" --once --dry-run 2>&1) || fail "dry run failed: $out"
 echo "$out" | grep -q "DDL: CREATE INDEX" || fail "dry run printed no recommendation: $out"
 echo "$out" | grep -q "cache hits" || fail "dry run printed no what-if statistics"
 [ "$(q -c "SELECT count(*) FROM autopilot.recommendations")" = 0 ] || fail "dry run wrote recommendations"
 pass "dry run prints recommendations and writes nothing"
 
-out=$("$BUILD_DIR/autopilotd" --once 2>&1) || fail "cycle failed: $out"
+out=$("$BUILD_DIR/autopilotd" --config "$CONFIG" --once 2>&1) || fail "cycle failed: $out"
 n=$(q -c "SELECT count(*) FROM autopilot.recommendations WHERE kind = 'create_index' AND status = 'pending'")
 [ "$n" -ge 2 ] || fail "expected at least 2 pending recommendations, got $n"
 q -c "SELECT count(*) FROM autopilot.recommendations WHERE rationale IS NULL OR jsonb_array_length(affected_queries) = 0 OR estimated_bytes IS NULL" |
     grep -qx 0 || fail "a recommendation lacks rationale, affected statements or size"
 pass "$n recommendations recorded with rationale, size and affected statements"
 
-# A second cycle does not duplicate them.
-"$BUILD_DIR/autopilotd" --once >/dev/null 2>&1 || fail "second cycle failed"
-m=$(q -c "SELECT count(*) FROM autopilot.recommendations WHERE status = 'pending'")
+# A second cycle does not duplicate them, and leaves a hand-made recommendation alone (the advisor
+# supersedes only its own stale advice).
+manual=$(q -c "SELECT autopilot.recommend('shop.customers', ARRAY['signup'], rationale => 'by hand')")
+"$BUILD_DIR/autopilotd" --config "$CONFIG" --once >/dev/null 2>&1 || fail "second cycle failed"
+m=$(q -c "SELECT count(*) FROM autopilot.recommendations WHERE status = 'pending' AND origin = 'advisor'")
 [ "$m" = "$n" ] || fail "second cycle changed the pending count from $n to $m"
 pass "a second cycle does not duplicate recommendations"
+got=$(q -c "SELECT status || ' ' || origin || ' ' || rationale FROM autopilot.recommendations WHERE id = $manual")
+[ "$got" = "pending manual by hand" ] || fail "the advisor touched a hand-made recommendation: $got"
+pass "a hand-made recommendation is neither refreshed nor superseded by the advisor"
+q -c "SELECT autopilot.reject($manual, 'only there to be left alone')" >/dev/null
 
 # Build each one (what apply would do) and check it is valid.
 while IFS='|' read -r id ddl; do
