@@ -94,12 +94,18 @@ def main():
         check(not errs, f"optimizer: console errors {errs}")
         driver.save_screenshot(args.shots + "/optimizer.png")
 
+        def toast_text():  # the toast element exists from the first message on
+            found = driver.find_elements(By.ID, "toast")
+            return found[0].text if found and found[0].is_displayed() else ""
+
         def click_approve():
+            # The previous toast (e.g. "logged in as ...") may still show: wait for a new text.
+            before = toast_text()
             driver.find_element(By.CSS_SELECTOR, f"button.approve[data-id='{args.rec}']").click()
             WebDriverWait(driver, 10).until(EC.alert_is_present())
             driver.switch_to.alert.accept()
-            WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "toast").is_displayed())
-            return driver.find_element(By.ID, "toast").text
+            WebDriverWait(driver, 10).until(lambda d: toast_text() not in ("", before))
+            return toast_text()
 
         toast = click_approve()
         check("log in" in toast, f"optimizer: anonymous approve refused with a hint to log in (toast: {toast!r})")
