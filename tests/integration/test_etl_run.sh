@@ -90,10 +90,12 @@ pass "a run after the append changes nothing"
 # --- a second concurrent run is refused -------------------------------------------------------------
 psql -X -q -c "SELECT pg_advisory_lock(x'6175746f706c6574'::bigint)" -c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
 holder=$!
-for _ in $(seq 1 100); do
-    [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" -ge 1 ] && break
+held=0
+for _ in $(seq 1 600); do  # up to 60 s: psql can take long to start on a loaded machine
+    if [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" -ge 1 ]; then held=1; break; fi
     sleep 0.1
 done
+[ "$held" = 1 ] || fail "the test's lock holder did not take the run lock"
 expect_exit 1 "$ETL" run
 kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
