@@ -3,6 +3,8 @@
 //   bench_predictor evaluate --from DIR [--reps R]               Q-error on both splits (R seeds), timings
 //   bench_predictor decide --from DIR [--per-candidate P]        decision accuracy with/without real indexes
 //   bench_predictor train --from-samples DIR --out MODELS_DIR      train and save a model (as autopilotd train)
+// evaluate and decide take the recipe's variants: --target log_ms|log_ms_over_cost, --members,
+// --rounds, --depth, --eta, --min-child-weight, --colsample, --balance 0|1.
 // Connects with the PG* environment; expects bench/predictor/schema.sql loaded. Run by hand
 // (bench/predictor/run.sh), never by the test suite.
 #include "features.hpp"
@@ -235,7 +237,7 @@ std::string spread(const std::vector<double> &v)
     return buf;
 }
 
-int evaluate(const std::string &from, int reps)
+int evaluate(const std::string &from, int reps, const TrainingOptions &base)
 {
     const SampleSet set = read_sample_set(from);
     const auto examples = make_examples(set.samples, set.context);
@@ -247,7 +249,7 @@ int evaluate(const std::string &from, int reps)
     std::map<std::string, std::vector<double>> m;
     std::vector<double> train_s, batch_ps, single_ps;
     for (int rep = 0; rep < reps; ++rep) {
-        TrainingOptions o;
+        TrainingOptions o = base;
         o.seed = 7 + static_cast<std::uint64_t>(rep) * 1000;
         auto [model, ev] = LatencyModel::train_and_evaluate(examples, o);
         for (const SplitReport *r : {&ev.by_fingerprint, &ev.random}) {
@@ -316,11 +318,10 @@ double balanced_accuracy(const std::vector<Pair> &pairs, bool (*says_faster)(con
     return 0.5 * (tp / pos + tn / neg);
 }
 
-int decide(const std::string &from, int per_candidate, std::uint64_t seed)
+int decide(const std::string &from, int per_candidate, std::uint64_t seed, const TrainingOptions &o)
 {
     const SampleSet set = read_sample_set(from);
     const auto examples = make_examples(set.samples, set.context);
-    TrainingOptions o;
     const LatencyModel model = LatencyModel::train(examples, o);
     // The fingerprint-split model: for pairs whose template it never saw.
     std::set<std::string> fps;
@@ -454,16 +455,29 @@ int main(int argc, char **argv)
             return fallback;
         };
         const std::string cmd = args.empty() ? "" : args[0];
+        // Training recipe variants (defaults: TrainingOptions, the daemon's recipe).
+        TrainingOptions o;
+        const std::string target = opt("--target", to_string(o.target));
+        if (!target_from_string(target))
+            throw std::invalid_argument("--target must be log_ms or log_ms_over_cost");
+        o.target = *target_from_string(target);
+        o.members = std::stoi(opt("--members", std::to_string(o.members)));
+        o.rounds = std::stoi(opt("--rounds", std::to_string(o.rounds)));
+        o.max_depth = std::stoi(opt("--depth", std::to_string(o.max_depth)));
+        o.eta = std::stod(opt("--eta", std::to_string(o.eta)));
+        o.min_child_weight = std::stod(opt("--min-child-weight", std::to_string(o.min_child_weight)));
+        o.colsample = std::stod(opt("--colsample", std::to_string(o.colsample)));
+        o.balance_fingerprints = opt("--balance", o.balance_fingerprints ? "1" : "0") == "1";
         if (cmd == "collect")
             return collect(opt("--out", "bench-data"), std::stoi(opt("--samples", "4500")),
                            std::stoull(opt("--seed", "11")));
         if (cmd == "evaluate")
-            return evaluate(opt("--from", "bench-data"), std::stoi(opt("--reps", "3")));
+            return evaluate(opt("--from", "bench-data"), std::stoi(opt("--reps", "3")), o);
         if (cmd == "train")  // the same code as `autopilotd train` (samples_file.cpp)
             return train_command(std::vector<std::string>(args.begin() + 1, args.end()));
         if (cmd == "decide")
             return decide(opt("--from", "bench-data"), std::stoi(opt("--per-candidate", "2")),
-                          std::stoull(opt("--seed", "23")));
+                          std::stoull(opt("--seed", "23")), o);
         std::fprintf(stderr, "usage: bench_predictor collect|evaluate|decide|train [options]\n");
         return 2;
     } catch (const std::exception &e) {

@@ -52,6 +52,12 @@ double log_ms(double ms)
     return std::log(std::max(kMinMs, ms));
 }
 
+// What the members' output is added to: ln(cost) for the residual target (the cost is feature 0).
+double target_offset(Target t, double total_cost)
+{
+    return t == Target::log_ms_over_cost ? std::log(std::max(kMinCost, total_cost)) : 0.0;
+}
+
 xgb::DMatrix matrix(const std::vector<const std::vector<float> *> &rows)
 {
     const std::size_t cols = rows.front()->size();
@@ -223,11 +229,20 @@ LatencyModel train_members(const std::vector<Example> &ex, const std::vector<std
     std::vector<float> labels;
     labels.reserve(idx.size());
     for (std::size_t i : idx)
-        labels.push_back(static_cast<float>(log_ms(ex[i].total_ms)));
+        labels.push_back(static_cast<float>(log_ms(ex[i].total_ms) - target_offset(o.target, ex[i].total_cost)));
+    const auto weights = weights_for(ex, idx, o.balance_fingerprints);
     m.set_labels(labels);
-    m.set_weights(weights_for(ex, idx, o.balance_fingerprints));
+    m.set_weights(weights);
+    // Start the boosting from the weighted mean (XGBoost 1.7 starts from 0.5 whatever the target).
+    double base = 0, wsum = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        base += weights[i] * labels[i];
+        wsum += weights[i];
+    }
+    base = wsum > 0 ? base / wsum : 0;
     for (int k = 0; k < std::max(1, o.members); ++k) {
         const xgb::Params params = {{"objective", "reg:squarederror"},
+                                    {"base_score", std::to_string(base)},
                                     {"tree_method", "hist"},
                                     {"max_depth", std::to_string(o.max_depth)},
                                     {"eta", std::to_string(o.eta)},
@@ -243,7 +258,7 @@ LatencyModel train_members(const std::vector<Example> &ex, const std::vector<std
     double log_scale = 0;
     for (std::size_t i : idx)
         log_scale += log_ms(ex[i].total_ms) - std::log(std::max(kMinCost, ex[i].total_cost));
-    return LatencyModel::from_parts(*members_json, log_scale / static_cast<double>(idx.size()), 0.5);
+    return LatencyModel::from_parts(*members_json, log_scale / static_cast<double>(idx.size()), 0.5, o.target);
 }
 
 SplitReport evaluate_split(const std::string &name, const std::vector<Example> &ex, const Split &s,
@@ -327,6 +342,7 @@ std::vector<Prediction> LatencyModel::predict(const std::vector<std::vector<floa
             mean += o[i] / k;
         for (const auto &o : outs)
             var += (o[i] - mean) * (o[i] - mean) / k;
+        mean += target_offset(target_, rows[i].empty() ? 0.0 : rows[i][0]);
         // Members disagree where data was thin; held-out residuals cover what all members miss.
         const double half = std::sqrt(4.0 * var + residual_q80_ * residual_q80_);
         preds[i].ms = std::exp(mean);
@@ -372,8 +388,22 @@ std::vector<std::string> LatencyModel::members_json() const
     return out;
 }
 
+const char *to_string(Target t)
+{
+    return t == Target::log_ms_over_cost ? "log_ms_over_cost" : "log_ms";
+}
+
+std::optional<Target> target_from_string(const std::string &s)
+{
+    if (s == "log_ms")
+        return Target::log_ms;
+    if (s == "log_ms_over_cost")
+        return Target::log_ms_over_cost;
+    return std::nullopt;
+}
+
 LatencyModel LatencyModel::from_parts(const std::vector<std::string> &members_json, double log_cost_scale,
-                                      double residual_q80)
+                                      double residual_q80, Target target)
 {
     if (members_json.empty())
         throw std::invalid_argument("a latency model needs at least one member");
@@ -387,6 +417,7 @@ LatencyModel LatencyModel::from_parts(const std::vector<std::string> &members_js
     }
     m.log_cost_scale_ = log_cost_scale;
     m.residual_q80_ = residual_q80;
+    m.target_ = target;
     return m;
 }
 

@@ -86,6 +86,7 @@ std::string ModelStore::save(const LatencyModel &model, const std::string &name,
     meta["feature_names"] = feature_names();
     meta["log_cost_scale"] = model.log_cost_scale();
     meta["residual_q80"] = model.residual_q80();
+    meta["target"] = to_string(model.target());
     meta["xgboost_version"] = xgb::library_version();
     meta["autopilot_version"] = kVersion;
     if (!meta.contains("created_at"))
@@ -123,6 +124,11 @@ StoredModel ModelStore::load(const std::string &meta_path)
                              std::to_string(kFeatureVersion) + " (retrain it)");
     if (!meta.contains("members") || !meta["members"].is_array() || meta["members"].empty())
         throw ModelLoadError("model metadata " + meta_path + " lists no member files");
+    // Models written before the target was recorded learned ln(ms).
+    const std::string target_name = meta.value("target", "log_ms");
+    const auto target = target_from_string(target_name);
+    if (!target)
+        throw ModelLoadError("model " + meta_path + " predicts an unknown target \"" + target_name + "\"");
     std::vector<std::string> members;
     for (const auto &m : meta["members"]) {
         const fs::path file = path.parent_path() / m.value("file", "");
@@ -132,7 +138,8 @@ StoredModel ModelStore::load(const std::string &meta_path)
         members.push_back(content);
     }
     try {
-        return {LatencyModel::from_parts(members, meta.value("log_cost_scale", 0.0), meta.value("residual_q80", 0.5)),
+        return {LatencyModel::from_parts(members, meta.value("log_cost_scale", 0.0), meta.value("residual_q80", 0.5),
+                                         *target),
                 meta, meta_path};
     } catch (const std::exception &e) {
         throw ModelLoadError("model " + meta_path + " cannot be loaded: " + e.what());

@@ -101,7 +101,12 @@ int train_command(const std::vector<std::string> &args)
             options.members = std::stoi(next());
         else if (args[i] == "--rounds")
             options.rounds = std::stoi(next());
-        else
+        else if (args[i] == "--target") {
+            const auto t = target_from_string(next());
+            if (!t)
+                throw std::invalid_argument("--target must be log_ms or log_ms_over_cost");
+            options.target = *t;
+        } else
             throw std::invalid_argument("unknown option " + args[i]);
     }
     if (from.empty() || out.empty()) {

@@ -3,6 +3,7 @@
 #include "learn.hpp"
 #include "learned_latency.hpp"
 #include "model_fixtures.hpp"
+#include "model_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -96,4 +97,16 @@ TEST_CASE("a plan the featurizer refuses is judged by the calibrated optimizer c
     CHECK(p.predict_ms(st, {200, &big}, {50, &junk}) == Approx(10));
     CHECK(p.predict_ms(st, {200, &big}, {50, nullptr}) == Approx(10));
     CHECK_FALSE(p.estimate({50, &junk}).from_model);
+}
+
+TEST_CASE("the shipped cold-start model loads and predicts a plan")
+{
+    // If this fails after a feature change, retrain it with the command in models/README.md.
+    const std::string path = std::string(AUTOPILOT_TEST_DATA) + "/../../../models/latency-default.meta.json";
+    const StoredModel m = ModelStore::load(path);
+    CHECK(m.metadata.value("rows", 0) >= 3000);
+    const auto plan = scan_plan(9000, 64, "Seq Scan");
+    const double ms = m.model.predict(featurize(plan, {})).ms;
+    CHECK(ms > 0);
+    CHECK(std::isfinite(ms));
 }

@@ -110,6 +110,35 @@ TEST_CASE("a model of another feature version is refused")
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a model of the cost-residual target predicts the same after save and load and keeps its target")
+{
+    const auto ex = make_examples(synthetic_samples(), {});
+    auto o = fast_options();
+    o.target = Target::log_ms_over_cost;
+    const LatencyModel m = LatencyModel::train(ex, o);
+    CHECK(m.target() == Target::log_ms_over_cost);
+    const std::string dir = temp_dir("residual");
+    const std::string path = ModelStore(dir).save(m, "latency-r", {});
+    const StoredModel back = ModelStore::load(path);
+    CHECK(back.model.target() == Target::log_ms_over_cost);
+    for (const auto &e : ex)
+        CHECK(back.model.predict(e.features).ms == Approx(m.predict(e.features).ms).epsilon(1e-6));
+    // It learned the law, not just the cost: held-in error is small.
+    std::vector<double> p, a;
+    for (const auto &e : ex) {
+        p.push_back(m.predict(e.features).ms);
+        a.push_back(e.total_ms);
+    }
+    CHECK(qerror_stats(p, a).median < 1.2);
+    // An unknown target is refused by name.
+    std::ifstream in(path);
+    json meta = json::parse(in);
+    meta["target"] = "log_rows";
+    std::ofstream(path, std::ios::trunc) << meta.dump();
+    CHECK_THROWS_WITH(ModelStore::load(path), Catch::Contains("unknown target \"log_rows\""));
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("without a model the estimator falls back to the optimizer cost with low confidence")
 {
     const LatencyEstimator est(nullptr, {}, std::log(0.01));
