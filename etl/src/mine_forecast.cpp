@@ -15,7 +15,7 @@ const std::vector<std::string> &forecast_feature_names()
         "horizon",       "weekday",          "month",          "day_of_month",    "festival",
         "festival_season", "pongal",         "diwali",         "promo_discount",  "mean_7d",
         "mean_28d",      "mean_91d",         "same_weekday_4w", "seasonal_naive", "zero_share_28d",
-        "last_year_level", "log_product_age_days", "price_to_msrp", "days_since_last_sale"};
+        "last_year_level", "log_product_age_days", "price_to_msrp", "days_since_last_sale", "days_to_major_festival"};
     return names;
 }
 
@@ -101,7 +101,8 @@ std::vector<float> forecast_features(const Series &s, int origin, int horizon, c
             float(last_year),
             age >= 0 ? float(std::log1p(age)) : float(-1),
             s.msrp > 0 && !std::isnan(price) ? float(price / s.msrp) : nan,
-            float(since_sale)};
+            float(since_sale),
+            float(info.days_to_major_festival)};
 }
 
 double conformal_scale(double prediction) { return std::sqrt(std::max(0.0, prediction) + 1.0); }
@@ -116,16 +117,39 @@ Conformal Conformal::fit(const std::vector<double> &actual, const std::vector<do
     c.n = static_cast<int>(r.size());
     if (r.empty())
         return c;
-    std::sort(r.begin(), r.end());
+    std::vector<double> sorted = r;
+    std::sort(sorted.begin(), sorted.end());
     const double alpha = (1 - coverage) / 2;
-    const double n = double(r.size());
+    const double n = double(sorted.size());
     // Finite-sample corrected ranks, clamped to the sample.
     auto at = [&](double q) {
         const double rank = std::ceil((n + 1) * q) - 1;
-        return r[static_cast<size_t>(std::clamp(rank, 0.0, n - 1))];
+        return sorted[static_cast<size_t>(std::clamp(rank, 0.0, n - 1))];
     };
-    c.lo_q = at(alpha);
-    c.hi_q = at(1 - alpha);
+    c.lo_q = std::min(0.0, at(alpha));
+    c.hi_q = std::max(0.0, at(1 - alpha));
+    // Counts are integers and the band is clipped at 0: a slow seller's band starts at 0 and no
+    // outcome falls below it, and many residuals tie. The symmetric quantiles then cover far
+    // more than asked (a band "of 80%" holding 87%). So the lower bound is kept and the upper one
+    // is moved to the tied value whose miss rate on the calibration residuals brings the total
+    // miss rate closest to 1 - coverage — calibrated on the backtest, as the band is judged.
+    double low_misses = 0;
+    for (size_t i = 0; i < r.size(); ++i)
+        low_misses += actual[i] < c.lower(predicted[i]);
+    const double want_high = std::max(0.0, (1 - coverage) * n - low_misses);
+    double best = std::fabs(n - double(std::upper_bound(sorted.begin(), sorted.end(), c.hi_q) - sorted.begin()) -
+                            want_high);
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        if (i + 1 < sorted.size() && sorted[i + 1] == sorted[i])
+            continue;  // the last of a run of ties: everything up to it is covered
+        if (sorted[i] < 0)
+            continue;  // the band must hold its own point forecast
+        const double above = n - double(i + 1);
+        if (std::fabs(above - want_high) < best) {
+            best = std::fabs(above - want_high);
+            c.hi_q = sorted[i];
+        }
+    }
     return c;
 }
 

@@ -13,11 +13,15 @@
 namespace autopilot::mining {
 
 constexpr int kHorizon = 28;
+constexpr int kFestivalLookahead = 30;  // days_to_major_festival caps here
 
 // What the calendar says about one day (from gold.dim_date and the promotions).
 struct DayInfo {
     bool festival = false, festival_season = false, pongal = false, diwali = false, weekend = false;
     double promo_discount = 0;  // the deepest discount a promotion offers that day (0..1)
+    // Days until the next major festival (Pongal, Diwali), capped: shoppers buy ahead, so the
+    // demand ramps up over the days before one (the generator's, and a retailer's, calendar).
+    int days_to_major_festival = kFestivalLookahead;
 };
 using Calendar = std::map<int32_t, DayInfo>;  // day (since epoch) → info
 

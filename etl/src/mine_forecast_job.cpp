@@ -35,7 +35,10 @@ struct Settings {
     double min_units = 20;       // over the whole history
     int max_series = 400;        // the busiest series first
     int origin_step = 7;
-    int max_origins = 26;        // training origins per fold (half a year of weekly origins)
+    // Training origins per fold: a year of weekly origins, down to a week after a series' first
+    // sale, so that the one Pongal of a year of history is in the training set and the festival
+    // features have something to learn from before a Diwali comes up.
+    int max_origins = 52;
     int rounds = 100;
     // MASE and the median are both about absolute error: the model predicts the conditional
     // median, which for slow sellers is what a MAE-judged forecast should say.
@@ -43,6 +46,8 @@ struct Settings {
                                                                          : "reg:absoluteerror";
     double coverage = 0.8;
 };
+
+constexpr int kMinOriginHistory = 7;  // days of a series before an origin can be used
 
 struct Dataset {
     std::vector<float> x, y;
@@ -61,7 +66,7 @@ void add_rows(Dataset &d, const std::vector<Series> &all, const std::vector<int>
         const auto &s = all[si];
         for (int k = 0; k < count; ++k) {
             const int origin = last_origin - k * step;
-            if (origin < first_sale[si] + 28)
+            if (origin < first_sale[si] + kMinOriginHistory)
                 break;
             const double scale = seasonal_naive_mae(
                 std::vector<double>(s.units.begin() + first_sale[si], s.units.begin() + origin + 1), 7);
@@ -152,9 +157,12 @@ JobResult run_forecast(pqxx::connection &c, const JobOptions &o)
             base[d].festival = true;
             base[d].pongal = base[d].pongal || name == "Pongal";
             base[d].diwali = base[d].diwali || name == "Diwali";
-            if (name == "Pongal" || name == "Diwali")
+            if (name == "Pongal" || name == "Diwali") {
                 for (int k = 1; k <= 7; ++k)
                     base[d - k].festival_season = true;
+                for (int k = 0; k < kFestivalLookahead; ++k)
+                    base[d - k].days_to_major_festival = std::min(base[d - k].days_to_major_festival, k);
+            }
         }
 
         // Dense series per product and city.
