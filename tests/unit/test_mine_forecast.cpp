@@ -19,6 +19,16 @@ Series weekly_series(int days)
     }
     return s;
 }
+
+// A reproducible uniform source in [0, 1) for synthetic outcomes.
+struct Lcg {
+    uint64_t x;
+    double operator()()
+    {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        return double(x >> 11) * 0x1.0p-53;
+    }
+};
 }  // namespace
 
 TEST_CASE("the seasonal naive repeats the same weekday of the last observed week")
@@ -63,11 +73,7 @@ TEST_CASE("a split-conformal 80% band holds about 80% of fresh outcomes")
 {
     // Noise that grows with the level, like counts.
     std::vector<double> a, p, a2, p2;
-    uint64_t x = 12345;
-    auto unif = [&] {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        return double(x >> 11) * 0x1.0p-53;
-    };
+    Lcg unif{12345};
     for (int i = 0; i < 4000; ++i) {
         const double level = 1 + 20 * unif();
         const double y = level + std::sqrt(level + 1) * (unif() - 0.5) * 4;
@@ -86,11 +92,7 @@ TEST_CASE("an 80% band on slow integer counts holds about 80%, not more, despite
     // Poisson-like counts of a slow seller (mostly 0 and 1) predicted at their mean: no outcome
     // falls below a band that starts at 0, and the residuals tie on a few values.
     std::vector<double> a, p, a2, p2;
-    uint64_t x = 777;
-    auto unif = [&] {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        return double(x >> 11) * 0x1.0p-53;
-    };
+    Lcg unif{777};
     auto poisson = [&](double mean) {
         double l = std::exp(-mean), prod = unif();
         int k = 0;
