@@ -27,6 +27,7 @@ EVAL_QUERIES=${EVAL_QUERIES:-800}
 build=${AUTOPILOT_BUILD_DIR:-$AUTOPILOT_ROOT/build}
 ETL=$build/autopilot-etl
 AUTOPILOTD=$build/autopilotd
+export AUTOPILOT_ETL_SQL_DIR=${AUTOPILOT_ETL_SQL_DIR:-$AUTOPILOT_ROOT/etl/sql}
 
 if ! dpkg -s postgresql-15-pg-qualstats >/dev/null 2>&1; then
     apt-get install -y -qq -o DPkg::Lock::Timeout=600 postgresql-15-pg-qualstats >/dev/null
