@@ -28,8 +28,8 @@ workload_cost() {
 before=$(workload_cost)
 
 out=$("$BUILD_DIR/autopilotd" --config "$CONFIG" --once --dry-run 2>&1) || fail "dry run failed: $out"
-echo "$out" | grep -q "DDL: CREATE INDEX" || fail "dry run printed no recommendation: $out"
-echo "$out" | grep -q "cache hits" || fail "dry run printed no what-if statistics"
+grep -q "DDL: CREATE INDEX" <<<"$out" || fail "dry run printed no recommendation: $out"
+grep -q "cache hits" <<<"$out" || fail "dry run printed no what-if statistics"
 [ "$(q -c "SELECT count(*) FROM autopilot.recommendations")" = 0 ] || fail "dry run wrote recommendations"
 pass "dry run prints recommendations and writes nothing"
 
@@ -67,7 +67,7 @@ while IFS= read -r stmt; do
     [ -n "$stmt" ] && plans+=$(q -c "EXPLAIN $stmt")$'\n'
 done <"$DATA/advisor_queries.sql"
 while IFS= read -r name; do
-    echo "$plans" | grep -q "$name" || fail "no workload plan uses $name"
+    grep -q "$name" <<<"$plans" || fail "no workload plan uses $name"
 done < <(q -c "SELECT index_name FROM autopilot.recommendations WHERE status = 'pending'")
 pass "each recommended index is used by a workload plan"
 
