@@ -118,7 +118,29 @@ char *digits_backwards(uint64_t v, char *end) noexcept
     return end;
 }
 
-constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+// Powers of ten that doubles hold exactly.
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// round(|value| * 10^power) as printf would round the decimal expansion: nearest, a product that
+// rounded onto a half resolved by the multiplication's exact error, true halves to even.
+// power in [0, 22] (exact powers of ten). Negative when the result would not be exact (>= 2^53).
+double scaled_units(double value, int power) noexcept
+{
+    const double p = kPow10[power];
+    const double product = std::fabs(value) * p;
+    if (!(product < 9007199254740992.0))
+        return -1;
+    double units = std::nearbyint(product);
+    if (std::fabs(product - std::trunc(product) - 0.5) == 0) {
+        const double error = std::fma(std::fabs(value), p, -product);
+        if (error > 0)
+            units = std::ceil(product);
+        else if (error < 0)
+            units = std::floor(product);
+    }
+    return units;
+}
 
 // printf("%.*f", decimals, value) without printf (a sampled statement writes dozens of numbers):
 // the value scaled, rounded half to even, split into integer and fraction digits. The text may
@@ -129,19 +151,9 @@ size_t format_fixed(double value, int decimals, char *out) noexcept
 {
     if (decimals < 0 || decimals > 10)
         return 0;
-    const double product = std::fabs(value) * kPow10[decimals];
-    if (!(product < 9007199254740992.0))  // 2^53: beyond it, integers are not exact
+    const double scaled = scaled_units(value, decimals);
+    if (scaled < 0)
         return 0;
-    double scaled = std::nearbyint(product);
-    // A product rounded onto a half: the multiplication's exact error says which side the decimal
-    // value lies on (0.005 is a little more than a half cent in binary, so printf writes 0.01).
-    if (std::fabs(product - std::trunc(product) - 0.5) == 0) {
-        const double error = std::fma(std::fabs(value), kPow10[decimals], -product);
-        if (error > 0)
-            scaled = std::ceil(product);
-        else if (error < 0)
-            scaled = std::floor(product);
-    }
     const auto units = static_cast<uint64_t>(scaled);
     const auto pow = static_cast<uint64_t>(kPow10[decimals]);
     char buf[48];
@@ -161,28 +173,6 @@ size_t format_fixed(double value, int decimals, char *out) noexcept
     const auto len = static_cast<size_t>(end - p);
     std::memcpy(out, p, len);
     return len;
-}
-
-// round(|value| * 10^power) as printf would round the decimal expansion: nearest, a product that
-// rounded onto a half resolved by the multiplication's exact error, true halves to even.
-// power in [0, 22] (exact powers of ten). Negative when the result would not be exact (>= 2^53).
-double scaled_units(double value, int power) noexcept
-{
-    static constexpr double kExact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const double p = kExact[power];
-    const double product = std::fabs(value) * p;
-    if (!(product < 9007199254740992.0))
-        return -1;
-    double units = std::nearbyint(product);
-    if (std::fabs(product - std::trunc(product) - 0.5) == 0) {
-        const double error = std::fma(std::fabs(value), p, -product);
-        if (error > 0)
-            units = std::ceil(product);
-        else if (error < 0)
-            units = std::floor(product);
-    }
-    return units;
 }
 
 // printf("%.6g", value) without printf: six significant digits, trailing zeros dropped, fixed

@@ -119,18 +119,12 @@ int cmd_run(const CommandArgs &args)
     if (!valid_memory_size(work_mem))
         throw UsageError("--work-mem: \"" + work_mem + "\" is not a memory size like 256MB");
     const bool quiet = opts.has("--quiet");
-    const std::string jobs_text = opts.get_or("--jobs", "2");
-    int jobs = 0;
-    try {
-        size_t used = 0;
-        jobs = std::stoi(jobs_text, &used);
-        if (used != jobs_text.size())
-            jobs = 0;
-    } catch (const std::exception &) {
-        jobs = 0;
+    int jobs = 2;
+    if (auto j = opts.get_int("--jobs")) {
+        if (*j < 1 || *j > 16)
+            throw UsageError("--jobs must be between 1 and 16");
+        jobs = static_cast<int>(*j);
     }
-    if (jobs < 1 || jobs > 16)
-        throw UsageError("--jobs: \"" + jobs_text + "\" is not a number of sessions from 1 to 16");
 
     const auto t0 = std::chrono::steady_clock::now();
     pqxx::connection conn(opts.conninfo());
