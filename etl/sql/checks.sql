@@ -90,8 +90,18 @@ FROM fact_total f, (
     SELECT 'daily_sales_summary' AS name, coalesce(sum(revenue), 0) AS revenue FROM gold.daily_sales_summary
     UNION ALL SELECT 'daily_brand_sales', coalesce(sum(revenue), 0) FROM gold.daily_brand_sales
     UNION ALL SELECT 'city_daily_metrics', coalesce(sum(revenue), 0) FROM gold.city_daily_metrics
+    UNION ALL SELECT 'daily_store_sales', coalesce(sum(revenue), 0) FROM gold.daily_store_sales
     UNION ALL SELECT 'customer_360', coalesce(sum(revenue), 0) FROM gold.customer_360
     UNION ALL SELECT 'product_performance', coalesce(sum(revenue), 0) FROM gold.product_performance
+) a;
+
+-- An order has one day, one store and one channel: the per-city and per-store-and-channel order
+-- counts add up to the day's (the dashboard sums them over days, stores and channels).
+SELECT pg_temp.chk('reconcile.gold.' || a.name || '_orders', 'reconciliation', 'critical', a.orders - d.orders, '0',
+                   a.orders = d.orders, format('orders %s vs daily_sales_summary %s', a.orders, d.orders))
+FROM (SELECT coalesce(sum(orders), 0) AS orders FROM gold.daily_sales_summary) d, (
+    SELECT 'city_daily_metrics' AS name, coalesce(sum(orders), 0) AS orders FROM gold.city_daily_metrics
+    UNION ALL SELECT 'daily_store_sales', coalesce(sum(orders), 0) FROM gold.daily_store_sales
 ) a;
 
 SELECT pg_temp.chk('reconcile.gold.customer_360_rows', 'reconciliation', 'critical', c.n - s.n, '0', c.n = s.n,

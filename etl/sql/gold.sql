@@ -189,6 +189,20 @@ CREATE TABLE IF NOT EXISTS gold.city_daily_metrics (
     PRIMARY KEY (sale_date, city)
 );
 
+-- By the selling store and the channel: what the dashboard's store map and its store, city and
+-- channel filters read. An order has one day, one store and one channel, so summing orders over
+-- days, stores or channels counts each order once.
+CREATE TABLE IF NOT EXISTS gold.daily_store_sales (
+    sale_date      date NOT NULL,
+    store_id       text NOT NULL,
+    channel_key    smallint NOT NULL,
+    orders         bigint NOT NULL,
+    units          bigint NOT NULL,
+    revenue        numeric(16,2) NOT NULL,
+    returned_units bigint NOT NULL,
+    PRIMARY KEY (sale_date, store_id, channel_key)
+);
+
 -- Popularity over the last 30 days of data (as_of_date = the latest sale date), ranked overall,
 -- within the brand and within the category.
 CREATE TABLE IF NOT EXISTS gold.sku_popularity_rank (

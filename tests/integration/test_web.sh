@@ -80,8 +80,54 @@ b=$(api_revenue "&brand=$(jq -rn --arg v "$brand" '$v|@uri')")
 [ "$(jq -n "$b == $(sql_revenue "AND p.brand = '$brand'")")" = true ] || fail "brand revenue $b != SQL"
 c=$(api_revenue "&city=$(jq -rn --arg v "$city" '$v|@uri')")
 [ "$(jq -n "$c == $(sql_revenue "AND s.city = '$city'")")" = true ] || fail "city revenue $c != SQL"
-[ "$(jq -n "$b < $all and $c < $all")" = true ] || fail "filters did not narrow the totals"
-pass "filtered KPIs equal the same sums in SQL ($all all, $b for $brand, $c in $city)"
+category=$(jq -r '.categories[0]' <<<"$filters")
+k=$(api_revenue "&category=$(jq -rn --arg v "$category" '$v|@uri')")
+[ "$(jq -n "$k == $(sql_revenue "AND p.category = '$category'")")" = true ] || fail "category revenue $k != SQL"
+[ "$(jq -n "$b < $all and $c < $all and $k < $all")" = true ] || fail "filters did not narrow the totals"
+get "$base/api/sales/kpis?from=$from&to=$to&city=$(jq -rn --arg v "$city" '$v|@uri')"
+[ "$(jq .data.orders <<<"$body")" = "$(q -c "SELECT count(DISTINCT f.order_id) FROM gold.fact_sales f JOIN gold.dim_store s
+     USING (store_id) WHERE f.order_date BETWEEN '$from' AND '$to' AND s.city = '$city'")" ] || fail "city orders != SQL: $body"
+pass "filtered KPIs equal the same sums in SQL ($all all, $b for $brand, $c in $city, $k in $category)"
+
+# Each request answered from a gold aggregate gives what the same request gives from fact_sales
+# (source=facts); arrays compared as sets, since equal revenues may tie in either order.
+channel=store
+IFS=$'\t' read -r store store_city < <(q -F $'\t' -c "SELECT f.store_id, s.city FROM gold.fact_sales f JOIN gold.dim_store s USING (store_id)
+    WHERE f.channel_key = (SELECT channel_key FROM gold.dim_channel WHERE channel = '$channel')
+    AND f.order_date BETWEEN '$from' AND '$to' GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1")
+uri() { jq -rn --arg v "$1" '$v|@uri'; }
+both_paths() {  # $1: request path and query; $2: the aggregate it must read
+    local auto facts
+    get "$base/api/$1&from=$from&to=$to"; auto=$body; [ "$code" = 200 ] || fail "$1: $code $body"
+    get "$base/api/$1&from=$from&to=$to&source=facts"; facts=$body; [ "$code" = 200 ] || fail "$1 source=facts: $code $body"
+    [ "$(jq -r .source <<<"$auto")" = "$2" ] || fail "$1 read $(jq -r .source <<<"$auto"), not $2"
+    [ "$(jq -r .source <<<"$facts")" = gold.fact_sales ] || fail "$1 with source=facts read $(jq -r .source <<<"$facts")"
+    jq -e '.data | if type == "array" then length > 0 else .orders > 0 end' <<<"$auto" >/dev/null || fail "$1: no data: $auto"
+    [ "$(jq -n --argjson a "$auto" --argjson f "$facts" \
+          '($a.data | if type == "array" then sort else . end) == ($f.data | if type == "array" then sort else . end)')" = true ] \
+        || fail "$1: the aggregate and fact_sales disagree: $auto vs $facts"
+}
+both_paths "sales/kpis?x=" gold.daily_sales_summary
+both_paths "sales/kpis?brand=$(uri "$brand")" gold.daily_brand_sales
+both_paths "sales/kpis?city=$(uri "$city")" gold.city_daily_metrics
+both_paths "sales/kpis?store=$store&channel=$channel" gold.daily_store_sales
+both_paths "sales/trend?grain=day" gold.daily_sales_summary
+both_paths "sales/trend?grain=week&brand=$(uri "$brand")" gold.daily_brand_sales
+both_paths "sales/trend?city=$(uri "$store_city")&channel=$channel" gold.daily_store_sales
+both_paths "sales/top?by=brand&limit=100" gold.daily_brand_sales
+both_paths "sales/top?by=brand&limit=100&brand=$(uri "$brand")" gold.daily_brand_sales
+both_paths "sales/map?x=" gold.daily_store_sales
+both_paths "sales/map?city=$(uri "$city")" gold.daily_store_sales
+# ...and the fallback: filters no aggregate has read fact_sales, with the same numbers as SQL.
+get "$base/api/sales/kpis?from=$from&to=$to&category=$(uri "$category")&city=$(uri "$city")"
+[ "$(jq -r .source <<<"$body")" = gold.fact_sales ] || fail "category and city did not fall back to fact_sales: $body"
+[ "$(jq -c '.data | [.revenue, .orders, .units, .returned_units]' <<<"$body")" = "$(q -c "SELECT json_build_array(sum(f.revenue),
+     count(DISTINCT f.order_id), sum(f.quantity), sum(f.returned_qty)) FROM gold.fact_sales f JOIN gold.dim_product p USING (product_sk)
+     JOIN gold.dim_store s USING (store_id) WHERE f.order_date BETWEEN '$from' AND '$to' AND p.category = '$category'
+     AND s.city = '$city'" | jq -c .)" ] || fail "fallback KPIs != SQL: $body"
+get "$base/api/sales/top?by=sku&from=$from&to=$to"
+[ "$(jq -r .source <<<"$body")" = gold.fact_sales ] || fail "top SKUs did not read fact_sales: $body"
+pass "every view reads its gold aggregate when the filters allow, with the numbers fact_sales gives; other filters fall back"
 
 # ---- bad parameters ----------------------------------------------------------------------------
 expect_400() {
@@ -97,6 +143,7 @@ expect_400 "/api/sales/kpis?brand=x%27%20OR%20%271%27%3D%271" "unknown brand"
 expect_400 "/api/sales/kpis?store=1%20OR%201%3D1" "unknown store"
 expect_400 "/api/sales/top?by=email" "by must be one of"
 expect_400 "/api/sales/top?limit=100000" "limit must be"
+expect_400 "/api/sales/kpis?source=cache" "source must be one of"
 expect_400 "/api/recommendations?status=pending%27--" "status must be one of"
 [ "$(q -c "SELECT count(*) > 0 FROM gold.fact_sales")" = t ] || fail "data gone after injection attempts"
 pass "bad parameters get 400 with a clear message; injection strings do nothing"

@@ -1,6 +1,8 @@
-// The dashboard's parameter validation: bad input is refused before any SQL runs.
+// The dashboard's parameter validation (bad input is refused before any SQL runs) and the choice of
+// the table a sales request reads.
 #include "filters.hpp"
 #include "options.hpp"
+#include "sales_source.hpp"
 #include "prometheus.hpp"
 #include "admin_sessions.hpp"
 
@@ -141,4 +143,63 @@ TEST_CASE("the prometheus registry renders counters and cumulative histograms")
     CHECK_THAT(text, Catch::Contains("lat_seconds_bucket{route=\"r\",le=\"0.1\"} 1"));
     CHECK_THAT(text, Catch::Contains("lat_seconds_bucket{route=\"r\",le=\"+Inf\"} 2"));
     CHECK_THAT(text, Catch::Contains("lat_seconds_count{route=\"r\"} 2"));
+}
+
+namespace {
+SalesFilter quarter()
+{
+    SalesFilter f;
+    f.from = "2025-04-02";
+    f.to = "2025-06-30";
+    return f;
+}
+}  // namespace
+
+TEST_CASE("unfiltered sales totals and trends come from the daily summary")
+{
+    CHECK(choose_sales_source(SalesView::kpis, quarter(), false).relation == "gold.daily_sales_summary");
+    CHECK(choose_sales_source(SalesView::trend, quarter(), false).relation == "gold.daily_sales_summary");
+}
+
+TEST_CASE("a request filtered on one dimension reads the aggregate that has that dimension")
+{
+    auto f = quarter();
+    f.brand = "Nike";
+    CHECK(choose_sales_source(SalesView::kpis, f, false).relation == "gold.daily_brand_sales");
+    CHECK(choose_sales_source(SalesView::top_brands, f, false).relation == "gold.daily_brand_sales");
+    f = quarter();
+    f.city = "Chennai";
+    CHECK(choose_sales_source(SalesView::trend, f, false).relation == "gold.city_daily_metrics");
+    CHECK(choose_sales_source(SalesView::store_map, f, false).relation == "gold.daily_store_sales");
+    f.channel = "online";
+    f.store = "S001";
+    CHECK(choose_sales_source(SalesView::kpis, f, false).relation == "gold.daily_store_sales");
+}
+
+TEST_CASE("the brand aggregate answers totals only for one brand, since an order may hold several")
+{
+    CHECK(choose_sales_source(SalesView::top_brands, quarter(), false).relation == "gold.daily_brand_sales");
+    CHECK(choose_sales_source(SalesView::kpis, quarter(), false).relation != "gold.daily_brand_sales");
+}
+
+TEST_CASE("filters no aggregate has, and top SKUs, fall back to fact_sales")
+{
+    auto f = quarter();
+    f.category = "Running";
+    CHECK(choose_sales_source(SalesView::kpis, f, false).relation == "gold.fact_sales");
+    f = quarter();
+    f.brand = "Nike";
+    f.city = "Chennai";
+    CHECK(choose_sales_source(SalesView::kpis, f, false).relation == "gold.fact_sales");
+    CHECK(choose_sales_source(SalesView::store_map, f, false).relation == "gold.fact_sales");
+    f = quarter();
+    f.channel = "online";
+    CHECK(choose_sales_source(SalesView::top_brands, f, false).relation == "gold.fact_sales");
+    CHECK(choose_sales_source(SalesView::top_skus, quarter(), false).relation == "gold.fact_sales");
+}
+
+TEST_CASE("source=facts reads fact_sales whatever the filters")
+{
+    for (auto v : {SalesView::kpis, SalesView::trend, SalesView::top_skus, SalesView::top_brands, SalesView::store_map})
+        CHECK(choose_sales_source(v, quarter(), true).relation == "gold.fact_sales");
 }

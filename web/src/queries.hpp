@@ -4,13 +4,17 @@
 
 namespace autopilot::web::sql {
 
-// The sales filter, shared by every sales query: $1 from, $2 to (dates), $3 brand, $4 category,
-// $5 city, $6 channel, $7 store id ('' = any). Dimension filters are semi-joins, not joins: the
-// server plans each request with its values, so an unused filter ('' = '') folds away and the
-// query reads fact_sales alone (a 90-day KPI at scale 1 spent a third of its time joining three
-// dimensions it did not filter on). Queries that show dimension attributes aggregate the facts
-// first and join the few resulting keys. Every fact row has its dimension rows (`autopilot-etl
-// check` verifies referential integrity), so this counts exactly what the joins counted.
+// Every sales query binds the same parameters: $1 from, $2 to (dates), $3 brand, $4 category,
+// $5 city, $6 channel, $7 store id ('' = any), and $8 for the trend's grain or the top list's
+// limit. sales_source.cpp chooses among them per request: a gold aggregate when it has every
+// dimension the request filters on, else fact_sales.
+//
+// fact_sales: dimension filters are semi-joins, not joins: the server plans each request with its
+// values, so an unused filter ('' = '') folds away and the query reads fact_sales alone. Queries
+// aggregate the facts first (per order, per product, per store) and join the few resulting keys:
+// counting orders as groups of a hash aggregate instead of count(DISTINCT), which sorts every line.
+// Every fact row has its dimension rows (`autopilot-etl check` verifies referential integrity), so
+// this counts exactly what joins would count.
 #define AUTOPILOT_SALES_FILTER                                                                                  \
     " WHERE f.order_date BETWEEN $1::date AND $2::date"                                                        \
     "   AND ($3 = '' OR f.product_sk IN (SELECT product_sk FROM gold.dim_product WHERE brand = $3))"           \
@@ -19,6 +23,30 @@ namespace autopilot::web::sql {
     "   AND ($6 = '' OR f.channel_key IN (SELECT channel_key FROM gold.dim_channel WHERE channel = $6))"       \
     "   AND ($7 = '' OR f.store_id = $7)"
 #define AUTOPILOT_SALES_SCOPE " FROM gold.fact_sales f" AUTOPILOT_SALES_FILTER
+// One row per order (an order has one day and one store: `autopilot-etl check` verifies it).
+#define AUTOPILOT_SALES_ORDERS                                                                                  \
+    " FROM (SELECT f.order_id, f.order_date, f.store_id, sum(f.revenue) AS revenue, sum(f.quantity) AS units,"  \
+    "       sum(f.returned_qty) AS returned_units" AUTOPILOT_SALES_SCOPE                                        \
+    "       GROUP BY f.order_id, f.order_date, f.store_id) o"
+
+// The gold aggregates (etl/sql/gold.sql) hold orders, units, revenue and returned units per day
+// and one dimension, summed from the same fact rows, with every order status. Each scope names the
+// filters its table cannot apply as "must be empty" (a constant the planner folds away), so a
+// request it cannot answer returns nothing rather than a wrong sum; the chooser never sends one.
+#define AUTOPILOT_AGG_DATES " WHERE a.sale_date BETWEEN $1::date AND $2::date"
+#define AUTOPILOT_DAYS_SCOPE                                                                                    \
+    " FROM gold.daily_sales_summary a" AUTOPILOT_AGG_DATES " AND $3::text || $4::text || $5::text || $6::text || $7::text = ''"
+#define AUTOPILOT_BRANDS_SCOPE                                                                                  \
+    " FROM gold.daily_brand_sales a" AUTOPILOT_AGG_DATES " AND ($3 = '' OR a.brand = $3)"                      \
+    " AND $4::text || $5::text || $6::text || $7::text = ''"
+#define AUTOPILOT_CITIES_SCOPE                                                                                  \
+    " FROM gold.city_daily_metrics a" AUTOPILOT_AGG_DATES " AND ($5 = '' OR a.city = $5)"                      \
+    " AND $3::text || $4::text || $6::text || $7::text = ''"
+#define AUTOPILOT_STORES_SCOPE                                                                                  \
+    " FROM gold.daily_store_sales a" AUTOPILOT_AGG_DATES                                                       \
+    " AND ($5 = '' OR a.store_id IN (SELECT store_id FROM gold.dim_store WHERE city = $5))"                    \
+    " AND ($6 = '' OR a.channel_key IN (SELECT channel_key FROM gold.dim_channel WHERE channel = $6))"         \
+    " AND ($7 = '' OR a.store_id = $7) AND $3::text || $4::text = ''"
 
 inline constexpr const char *kKnownValues = R"SQL(
 SELECT json_build_object(
@@ -33,20 +61,29 @@ SELECT json_build_object(
   'max_date',   (SELECT to_char(max(sale_date), 'YYYY-MM-DD') FROM gold.daily_sales_summary))
 )SQL";
 
-inline constexpr const char *kKpis =
-    "SELECT json_build_object('revenue', coalesce(sum(f.revenue), 0), 'orders', count(DISTINCT f.order_id),"
-    " 'units', coalesce(sum(f.quantity), 0), 'returned_units', coalesce(sum(f.returned_qty), 0),"
-    " 'avg_order_value', CASE WHEN count(DISTINCT f.order_id) > 0"
-    "   THEN round(sum(f.revenue) / count(DISTINCT f.order_id), 2) ELSE 0 END)" AUTOPILOT_SALES_SCOPE;
+// KPIs: o = one row per order (facts) or a = the aggregate's rows.
+#define AUTOPILOT_KPIS(orders)                                                                                  \
+    "SELECT json_build_object('revenue', coalesce(sum(x.revenue), 0), 'orders', coalesce(" orders ", 0),"      \
+    " 'units', coalesce(sum(x.units), 0), 'returned_units', coalesce(sum(x.returned_units), 0),"              \
+    " 'avg_order_value', CASE WHEN " orders " > 0 THEN round(sum(x.revenue) / " orders ", 2) ELSE 0 END)"
+inline constexpr const char *kKpis = AUTOPILOT_KPIS("count(*)") " FROM (SELECT *" AUTOPILOT_SALES_ORDERS ") x";
+inline constexpr const char *kKpisFromDays = AUTOPILOT_KPIS("sum(x.orders)") " FROM (SELECT *" AUTOPILOT_DAYS_SCOPE ") x";
+inline constexpr const char *kKpisFromBrands = AUTOPILOT_KPIS("sum(x.orders)") " FROM (SELECT *" AUTOPILOT_BRANDS_SCOPE ") x";
+inline constexpr const char *kKpisFromCities = AUTOPILOT_KPIS("sum(x.orders)") " FROM (SELECT *" AUTOPILOT_CITIES_SCOPE ") x";
+inline constexpr const char *kKpisFromStores = AUTOPILOT_KPIS("sum(x.orders)") " FROM (SELECT *" AUTOPILOT_STORES_SCOPE ") x";
 
-// $8: 'day' or 'week'
-inline constexpr const char *kTrend =
-    "SELECT coalesce(json_agg(t ORDER BY t.period), '[]') FROM ("
-    " SELECT to_char(date_trunc($8, f.order_date), 'YYYY-MM-DD') AS period,"
-    " sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders, sum(f.quantity) AS units"
-    AUTOPILOT_SALES_SCOPE " GROUP BY 1) t";
+// Trend by $8 'day' or 'week'.
+#define AUTOPILOT_TREND(day, orders, from)                                                                      \
+    "SELECT coalesce(json_agg(t ORDER BY t.period), '[]') FROM ("                                              \
+    " SELECT to_char(date_trunc($8, x." day "), 'YYYY-MM-DD') AS period,"                                       \
+    " sum(x.revenue) AS revenue, " orders " AS orders, sum(x.units) AS units FROM (SELECT *" from ") x GROUP BY 1) t"
+inline constexpr const char *kTrend = AUTOPILOT_TREND("order_date", "count(*)", AUTOPILOT_SALES_ORDERS);
+inline constexpr const char *kTrendFromDays = AUTOPILOT_TREND("sale_date", "sum(x.orders)", AUTOPILOT_DAYS_SCOPE);
+inline constexpr const char *kTrendFromBrands = AUTOPILOT_TREND("sale_date", "sum(x.orders)", AUTOPILOT_BRANDS_SCOPE);
+inline constexpr const char *kTrendFromCities = AUTOPILOT_TREND("sale_date", "sum(x.orders)", AUTOPILOT_CITIES_SCOPE);
+inline constexpr const char *kTrendFromStores = AUTOPILOT_TREND("sale_date", "sum(x.orders)", AUTOPILOT_STORES_SCOPE);
 
-// $8: limit
+// $8: limit. No gold aggregate has products by day (one would be as long as the facts).
 inline constexpr const char *kTopSkus =
     "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
     " SELECT p.sku, min(p.brand) AS brand, min(p.model) AS model, sum(a.units) AS units, sum(a.revenue) AS revenue"
@@ -54,18 +91,25 @@ inline constexpr const char *kTopSkus =
     "       GROUP BY f.product_sk) a JOIN gold.dim_product p ON p.product_sk = a.product_sk"
     " GROUP BY p.sku ORDER BY sum(a.revenue) DESC LIMIT $8) t";
 
-inline constexpr const char *kTopBrands =
-    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
-    " SELECT p.brand, sum(f.quantity) AS units, sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders"
-    " FROM gold.fact_sales f JOIN gold.dim_product p ON p.product_sk = f.product_sk" AUTOPILOT_SALES_FILTER
-    " GROUP BY p.brand ORDER BY sum(f.revenue) DESC LIMIT $8) t";
+// Per brand and order first (an order may hold several brands), then per brand.
+#define AUTOPILOT_TOP_BRANDS(orders, from)                                                                      \
+    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("                                        \
+    " SELECT x.brand, sum(x.units) AS units, sum(x.revenue) AS revenue, " orders " AS orders"                 \
+    " FROM (SELECT *" from ") x GROUP BY x.brand ORDER BY sum(x.revenue) DESC LIMIT $8) t"
+inline constexpr const char *kTopBrands = AUTOPILOT_TOP_BRANDS(
+    "count(*)", " FROM (SELECT p.brand, f.order_id, sum(f.quantity) AS units, sum(f.revenue) AS revenue"
+                " FROM gold.fact_sales f JOIN gold.dim_product p ON p.product_sk = f.product_sk" AUTOPILOT_SALES_FILTER
+                " GROUP BY p.brand, f.order_id) b");
+inline constexpr const char *kTopBrandsFromBrands = AUTOPILOT_TOP_BRANDS("sum(x.orders)", AUTOPILOT_BRANDS_SCOPE);
 
-inline constexpr const char *kStoreMap =
-    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
-    " SELECT s.store_id AS store, s.store_name AS name, s.city, s.latitude, s.longitude, a.revenue, a.orders"
-    " FROM (SELECT f.store_id, sum(f.revenue) AS revenue, count(DISTINCT f.order_id) AS orders" AUTOPILOT_SALES_SCOPE
-    "       GROUP BY f.store_id) a JOIN gold.dim_store s ON s.store_id = a.store_id"
-    " WHERE s.latitude IS NOT NULL) t";
+#define AUTOPILOT_STORE_MAP(orders, from)                                                                       \
+    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("                                        \
+    " SELECT s.store_id AS store, s.store_name AS name, s.city, s.latitude, s.longitude, a.revenue, a.orders"  \
+    " FROM (SELECT x.store_id, sum(x.revenue) AS revenue, " orders " AS orders FROM (SELECT *" from ") x"      \
+    "       GROUP BY x.store_id) a JOIN gold.dim_store s ON s.store_id = a.store_id"                          \
+    " WHERE s.latitude IS NOT NULL) t"
+inline constexpr const char *kStoreMap = AUTOPILOT_STORE_MAP("count(*)", AUTOPILOT_SALES_ORDERS);
+inline constexpr const char *kStoreMapFromStores = AUTOPILOT_STORE_MAP("sum(x.orders)", AUTOPILOT_STORES_SCOPE);
 
 // The latest complete run of a mining job; $1 job.
 #define AUTOPILOT_LATEST_RUN(job) \

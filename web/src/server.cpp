@@ -4,6 +4,7 @@
 
 #include "log.hpp"
 #include "queries.hpp"
+#include "sales_source.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -286,23 +287,28 @@ void App::sales(const httplib::Request &req, httplib::Response &res, const std::
     if (known.max_date.empty())
         return send_error(res, 404, "no sales data: run autopilot-etl generate and autopilot-etl run first");
     const SalesFilter f = parse_sales_filter(params, known);
-    auto lease = pool_.acquire();
-    std::string body;
+    // source=facts answers from gold.fact_sales even when an aggregate could (tests compare both).
+    const bool facts_only = enum_param(params, "source", {"auto", "facts"}, "auto") == "facts";
+    std::string body, relation;
+    auto run = [&](SalesView view, const auto &...extra) {
+        const SalesSource src = choose_sales_source(view, f, facts_only);
+        relation = src.relation;
+        auto lease = pool_.acquire();
+        body = query_json(*lease, src.sql, f.from, f.to, f.brand, f.category, f.city, f.channel, f.store, extra...);
+    };
     if (what == "kpis") {
-        body = query_json(*lease, sql::kKpis, f.from, f.to, f.brand, f.category, f.city, f.channel, f.store);
+        run(SalesView::kpis);
     } else if (what == "trend") {
-        const std::string grain = enum_param(params, "grain", {"day", "week"}, "day");
-        body = query_json(*lease, sql::kTrend, f.from, f.to, f.brand, f.category, f.city, f.channel, f.store, grain);
+        run(SalesView::trend, enum_param(params, "grain", {"day", "week"}, "day"));
     } else if (what == "top") {
         const std::string by = enum_param(params, "by", {"sku", "brand"}, "sku");
         const int limit = int_param(params, "limit", 10, 1, 100);
-        body = query_json(*lease, by == "sku" ? sql::kTopSkus : sql::kTopBrands, f.from, f.to, f.brand, f.category,
-                          f.city, f.channel, f.store, limit);
+        run(by == "sku" ? SalesView::top_skus : SalesView::top_brands, limit);
     } else {
-        body = query_json(*lease, sql::kStoreMap, f.from, f.to, f.brand, f.category, f.city, f.channel, f.store);
+        run(SalesView::store_map);
     }
-    json envelope = {{"from", f.from}, {"to", f.to}};
-    send_json(res, envelope.dump().insert(envelope.dump().size() - 1, ",\"data\":" + body));
+    const std::string envelope = json{{"from", f.from}, {"to", f.to}, {"source", relation}}.dump();
+    send_json(res, envelope.substr(0, envelope.size() - 1) + ",\"data\":" + body + "}");
 }
 
 // Mining results: {"available": false} until `autopilot-etl mine` has run.
