@@ -12,6 +12,7 @@
 
 extern "C" {
 #include "access/amapi.h"
+#include "access/attmap.h"
 #include "access/brin.h"
 #include "access/hash.h"
 #include "access/nbtree.h"
@@ -24,6 +25,8 @@ extern "C" {
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_inherits.h"
+#include "partitioning/partdesc.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_statistic_ext_data.h"
 #include "commands/defrem.h"
@@ -96,6 +99,18 @@ MemoryContext get_state_cxt()
 
 bool any_hypothetical() { return registered != NIL || call_indexes != NIL; }
 
+// Does any active hypothetical index sit on a partitioned table? Then leaf partitions inherit it.
+bool any_on_partitioned(List *indexes)
+{
+    ListCell *lc;
+    foreach (lc, indexes) {
+        auto *idx = static_cast<HypoIndex *>(lfirst(lc));
+        if (idx->partitioned && idx->enabled)
+            return true;
+    }
+    return false;
+}
+
 bool cached_oid(Oid oid)
 {
     for (const DdlCacheEntry &e : ddl_cache)
@@ -135,6 +150,7 @@ RelOptInfo *base_rel(Oid relid, PlannerInfo **root_out)
     rte->rtekind = RTE_RELATION;
     rte->relid = relid;
     rte->relkind = get_rel_relkind(relid);
+    rte->inh = rte->relkind == RELKIND_PARTITIONED_TABLE;  // so selectivities use the tree's statistics
     rte->rellockmode = AccessShareLock;
     rte->inFromCl = true;
     parse->rtable = list_make1(rte);
@@ -146,6 +162,11 @@ RelOptInfo *base_rel(Oid relid, PlannerInfo **root_out)
     root->wt_param_id = -1;
     setup_simple_rel_arrays(root);
     RelOptInfo *rel = build_simple_rel(root, 1, nullptr);
+    // A partitioned table's partition descriptor holds relcache references until released.
+    if (root->glob->partition_directory) {
+        DestroyPartitionDirectory(root->glob->partition_directory);
+        root->glob->partition_directory = nullptr;
+    }
     if (root_out)
         *root_out = root;
     return rel;
@@ -193,7 +214,9 @@ void fill_layout(ColumnLayout *c, double *stadistinct, Oid relid, AttrNumber att
     *stadistinct = 0;
     AttrNumber source = attnum > 0 ? attnum : single_column(expr);
     if (source > 0) {
-        HeapTuple tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(source), BoolGetDatum(false));
+        // A partitioned table has statistics of the whole tree only (stainherit).
+        const bool inherited = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+        HeapTuple tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(source), BoolGetDatum(inherited));
         if (HeapTupleIsValid(tup)) {
             auto *st = reinterpret_cast<Form_pg_statistic>(GETSTRUCT(tup));
             bool same_kind = attnum > 0 || (get_typlen(get_atttype(relid, source)) < 0) == (typlen < 0);
@@ -282,11 +305,7 @@ void check_relation(Relation rel)
 {
     const char *name = RelationGetRelationName(rel);
     char relkind = rel->rd_rel->relkind;
-    if (relkind == RELKIND_PARTITIONED_TABLE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("cannot create a hypothetical index on partitioned table \"%s\"", name),
-                        errhint("Create it on the partitions: the planner scans those.")));
-    if (relkind != RELKIND_RELATION && relkind != RELKIND_MATVIEW)
+    if (relkind != RELKIND_RELATION && relkind != RELKIND_MATVIEW && relkind != RELKIND_PARTITIONED_TABLE)
         ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("\"%s\" is not a table or materialized view", name)));
     if (IsSystemRelation(rel))
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -299,15 +318,47 @@ void check_relation(Relation rel)
         aclcheck_error(acl, get_relkind_objtype(relkind), name);
 }
 
+IndexSizeEstimate estimate_on_partition(const HypoIndex *idx, Oid leaf, double tuples, double pages);
+
+// An index's column or expression of its own table, as a column or expression of `relation`:
+// `map` (attno of the index's table -> attno of relation, nullptr when they are the same table)
+// translates a partitioned table's index to one of its partitions, as DefineIndex does.
+AttrNumber map_key(const AttrMap *map, AttrNumber key)
+{
+    if (!map || key <= 0)
+        return key;
+    return key <= map->maplen ? map->attnums[key - 1] : 0;
+}
+
+List *map_exprs(const List *exprs, const AttrMap *map, Index varno, bool *ok)
+{
+    auto *out = static_cast<List *>(copyObjectImpl(exprs));
+    if (out && map) {
+        bool whole_row = false;
+        out = reinterpret_cast<List *>(map_variable_attnos(reinterpret_cast<Node *>(out), 1, 0, map, InvalidOid, &whole_row));
+        if (whole_row)
+            *ok = false;
+    }
+    if (out && varno != 1)
+        ChangeVarNodes(reinterpret_cast<Node *>(out), 1, varno, 0);
+    return out;
+}
+
 // The IndexOptInfo the planner would build for the real index (plancat.c, get_relation_info).
-IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relation, const HypoIndex *idx)
+IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relation, const HypoIndex *idx,
+                              const AttrMap *map)
 {
     TupleDesc desc = RelationGetDescr(relation);
     for (int i = 0; i < idx->ncolumns; ++i) {
-        AttrNumber key = idx->indexkeys[i];
-        if (key > desc->natts || (key > 0 && TupleDescAttr(desc, key - 1)->attisdropped))
+        AttrNumber key = map_key(map, idx->indexkeys[i]);
+        if (key > desc->natts || (idx->indexkeys[i] > 0 && key == 0) || (key > 0 && TupleDescAttr(desc, key - 1)->attisdropped))
             return nullptr;  // the table changed under the hypothetical index: it no longer applies
     }
+    bool ok = true;
+    List *indexprs = map_exprs(idx->indexprs, map, rel->relid, &ok);
+    List *indpred = map_exprs(idx->indpred, map, rel->relid, &ok);
+    if (!ok)
+        return nullptr;
     IndexAmRoutine *am = GetIndexAmRoutineByAmId(idx->relam, false);
     IndexOptInfo *info = makeNode(IndexOptInfo);
     const int n = idx->ncolumns, nk = idx->nkeycolumns;
@@ -320,7 +371,7 @@ IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relat
     info->canreturn = static_cast<bool *>(palloc(sizeof(bool) * n));
     info->opclassoptions = static_cast<bytea **>(palloc0(sizeof(bytea *) * n));
     for (int i = 0; i < n; ++i) {
-        info->indexkeys[i] = idx->indexkeys[i];
+        info->indexkeys[i] = map_key(map, idx->indexkeys[i]);
         info->canreturn[i] = idx->relam == BTREE_AM_OID;  // btcanreturn: always; hash, brin: never
     }
     info->indexcollations = static_cast<Oid *>(palloc(sizeof(Oid) * nk));
@@ -346,21 +397,15 @@ IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relat
         memcpy(info->reverse_sort, idx->reverse_sort, sizeof(bool) * nk);
         memcpy(info->nulls_first, idx->nulls_first, sizeof(bool) * nk);
     }
-    info->indexprs = static_cast<List *>(copyObjectImpl(idx->indexprs));
-    info->indpred = static_cast<List *>(copyObjectImpl(idx->indpred));
-    if (rel->relid != 1) {
-        if (info->indexprs)
-            ChangeVarNodes(reinterpret_cast<Node *>(info->indexprs), 1, rel->relid, 0);
-        if (info->indpred)
-            ChangeVarNodes(reinterpret_cast<Node *>(info->indpred), 1, rel->relid, 0);
-    }
+    info->indexprs = indexprs;
+    info->indpred = indpred;
     ListCell *expr = list_head(info->indexprs);
     for (int i = 0; i < n; ++i) {
         Expr *e;
-        if (idx->indexkeys[i] != 0) {
-            Form_pg_attribute att = TupleDescAttr(desc, idx->indexkeys[i] - 1);
+        if (info->indexkeys[i] != 0) {
+            Form_pg_attribute att = TupleDescAttr(desc, info->indexkeys[i] - 1);
             e = reinterpret_cast<Expr *>(
-                makeVar(rel->relid, idx->indexkeys[i], att->atttypid, att->atttypmod, att->attcollation, 0));
+                makeVar(rel->relid, info->indexkeys[i], att->atttypid, att->atttypmod, att->attcollation, 0));
         } else {
             e = static_cast<Expr *>(lfirst(expr));
             expr = lnext(info->indexprs, expr);
@@ -370,7 +415,9 @@ IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relat
     info->unique = idx->unique;
     info->immediate = true;
     info->hypothetical = true;
-    IndexSizeEstimate est = hypo_estimate(idx, rel->tuples, rel->pages);
+    IndexSizeEstimate est = map || idx->relid != RelationGetRelid(relation)
+                                ? estimate_on_partition(idx, RelationGetRelid(relation), rel->tuples, rel->pages)
+                                : hypo_estimate(idx, rel->tuples, rel->pages);
     info->pages = static_cast<BlockNumber>(est.pages);
     info->tuples = idx->indpred ? Min(rel->tuples, clamp_row_est(rel->tuples * idx->pred_selectivity)) : rel->tuples;
     info->tree_height = idx->relam == BTREE_AM_OID ? est.tree_height : -1;
@@ -378,17 +425,50 @@ IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relat
     return info;
 }
 
-void inject(PlannerInfo *root, Oid relid, RelOptInfo *rel, List *indexes, Relation *relation)
+// Adds the indexes of `indexes` defined on table `owner` to `rel` (the planner's relation
+// `relid`): owner is relid itself, or a partitioned ancestor of it whose index the partition
+// would carry (attributes mapped by name, as CREATE INDEX on a partitioned table does).
+void inject(PlannerInfo *root, Oid relid, Oid owner, RelOptInfo *rel, List *indexes, Relation *relation)
 {
     ListCell *lc;
+    Relation owner_rel = nullptr;
+    AttrMap *map = nullptr;
     foreach (lc, indexes) {
         auto *idx = static_cast<HypoIndex *>(lfirst(lc));
-        if (idx->relid != relid || !idx->enabled)
+        if (idx->relid != owner || !idx->enabled)
             continue;
         if (!*relation)
             *relation = table_open(relid, NoLock);  // the planner holds a lock already
-        if (IndexOptInfo *info = make_index_info(root, rel, *relation, idx))
+        if (owner != relid && !owner_rel) {
+            owner_rel = table_open(owner, NoLock);  // locked by the planner as the partition's ancestor
+            map = build_attrmap_by_name(RelationGetDescr(*relation), RelationGetDescr(owner_rel));
+        }
+        if (IndexOptInfo *info = make_index_info(root, rel, *relation, idx, map))
             rel->indexlist = lcons(info, rel->indexlist);
+    }
+    if (map)
+        free_attrmap(map);
+    if (owner_rel)
+        table_close(owner_rel, NoLock);
+}
+
+// A partition's hypothetical indexes from its partitioned ancestors: the planner expands a
+// partitioned table into its partitions, each an "other member" relation with an AppendRelInfo.
+void inject_inherited(PlannerInfo *root, Oid relid, RelOptInfo *rel, Relation *relation)
+{
+    if (!any_on_partitioned(registered) && !any_on_partitioned(call_indexes))
+        return;
+    if (!root->append_rel_array || !root->simple_rte_array)
+        return;
+    // The planner stores each child's AppendRelInfo before it builds the child's RelOptInfo.
+    for (Index child = rel->relid; child < static_cast<Index>(root->simple_rel_array_size) && root->append_rel_array[child];) {
+        Index parent = root->append_rel_array[child]->parent_relid;
+        RangeTblEntry *rte = root->simple_rte_array[parent];
+        if (!rte || rte->rtekind != RTE_RELATION || rte->relkind != RELKIND_PARTITIONED_TABLE)
+            break;
+        inject(root, relid, rte->relid, rel, registered, relation);
+        inject(root, relid, rte->relid, rel, call_indexes, relation);
+        child = parent;
     }
 }
 
@@ -407,8 +487,9 @@ void hypo_get_relation_info(PlannerInfo *root, Oid relid, bool inhparent, RelOpt
     if (scope_level < 0 || planner_level != scope_level + 1 || inhparent || !any_hypothetical())
         return;
     Relation relation = nullptr;
-    inject(root, relid, rel, registered, &relation);
-    inject(root, relid, rel, call_indexes, &relation);
+    inject(root, relid, relid, rel, registered, &relation);
+    inject(root, relid, relid, rel, call_indexes, &relation);
+    inject_inherited(root, relid, rel, &relation);
     if (relation)
         table_close(relation, NoLock);
 }
@@ -650,6 +731,10 @@ HypoIndex *hypo_index_build(const char *ddl, const char *prefix, int number)
     Oid relid = RangeVarGetRelidExtended(stmt->relation, AccessShareLock, 0, nullptr, nullptr);
     Relation rel = table_open(relid, NoLock);
     check_relation(rel);
+    const bool partitioned = rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE;
+    if (partitioned && stmt->unique)
+        refuse(ERRCODE_FEATURE_NOT_SUPPORTED, "hypothetical unique indexes on partitioned tables are not supported",
+               "A unique index on a partitioned table must contain the partition key; cost a non-unique one.");
     stmt = transformIndexStmt(relid, stmt, ddl);
 
     const int nkey = list_length(stmt->indexParams);
@@ -673,6 +758,7 @@ HypoIndex *hypo_index_build(const char *ddl, const char *prefix, int number)
     idx->cxt = cxt;
     idx->enabled = true;
     idx->relid = relid;
+    idx->partitioned = partitioned;
     idx->relam = amoid;
     idx->reltablespace = stmt->tableSpace ? get_tablespace_oid(stmt->tableSpace, false) : InvalidOid;
     idx->ddl = pstrdup(ddl);
@@ -851,13 +937,27 @@ void hypo_set_call_indexes(List *indexes) { call_indexes = indexes; }
 
 void hypo_index_free(HypoIndex *idx) { MemoryContextDelete(idx->cxt); }
 
+namespace {
+// A partitioned index is, to the planner, the indexes of its partitions: hiding it hides them all.
+List *index_tree(Oid indexoid)
+{
+    if (get_rel_relkind(indexoid) == RELKIND_PARTITIONED_INDEX)
+        return find_all_inheritors(indexoid, NoLock, nullptr);
+    return list_make1_oid(indexoid);
+}
+}  // namespace
+
 bool hypo_hide(Oid indexoid)
 {
     if (list_member_oid(hidden, indexoid))
         return false;
+    List *tree = index_tree(indexoid);
     MemoryContext old = MemoryContextSwitchTo(get_state_cxt());
-    hidden = lappend_oid(hidden, indexoid);
+    ListCell *lc;
+    foreach (lc, tree)
+        hidden = list_append_unique_oid(hidden, lfirst_oid(lc));
     MemoryContextSwitchTo(old);
+    list_free(tree);
     return true;
 }
 
@@ -865,7 +965,11 @@ bool hypo_unhide(Oid indexoid)
 {
     if (!list_member_oid(hidden, indexoid))
         return false;
-    hidden = list_delete_oid(hidden, indexoid);
+    List *tree = index_tree(indexoid);
+    ListCell *lc;
+    foreach (lc, tree)
+        hidden = list_delete_oid(hidden, lfirst_oid(lc));
+    list_free(tree);
     return true;
 }
 
@@ -913,8 +1017,38 @@ IndexSizeEstimate hypo_estimate(const HypoIndex *idx, double reltuples, double r
     in.fillfactor = idx->fillfactor;
     in.pages_per_range = idx->pages_per_range > 0 ? idx->pages_per_range : BRIN_DEFAULT_PAGES_PER_RANGE;
     in.block_size = BLCKSZ;
-    return estimate_index_size(in);
+    IndexSizeEstimate est = estimate_index_size(in);
+    est.tuples = in.tuples;
+    return est;
 }
+
+namespace {
+// The index of a partitioned table on one of its leaf partitions: the leaf's own size and, where
+// the leaf has them, its own distinct counts (the parent's describe the whole tree: a value
+// spread over many partitions is rarer in each).
+IndexSizeEstimate estimate_on_partition(const HypoIndex *idx, Oid leaf, double tuples, double pages)
+{
+    HypoIndex local = *idx;
+    double own[INDEX_MAX_KEYS];
+    for (int i = 0; i < idx->ncolumns && i < INDEX_MAX_KEYS; ++i) {
+        own[i] = idx->stadistinct[i];
+        if (i >= idx->nkeycolumns || idx->indexkeys[i] <= 0)
+            continue;
+        char *name = get_attname(idx->relid, idx->indexkeys[i], true);
+        AttrNumber attnum = name ? get_attnum(leaf, name) : InvalidAttrNumber;
+        if (attnum == InvalidAttrNumber)
+            continue;
+        HeapTuple tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(leaf), Int16GetDatum(attnum), BoolGetDatum(false));
+        if (HeapTupleIsValid(tup)) {
+            own[i] = reinterpret_cast<Form_pg_statistic>(GETSTRUCT(tup))->stadistinct;
+            ReleaseSysCache(tup);
+        }
+    }
+    local.stadistinct = own;
+    local.key_ndistinct = 0;  // extended statistics describe the whole tree
+    return hypo_estimate(&local, tuples, pages);
+}
+}  // namespace
 
 IndexSizeEstimate hypo_estimate_now(const HypoIndex *idx)
 {
@@ -922,8 +1056,29 @@ IndexSizeEstimate hypo_estimate_now(const HypoIndex *idx)
     if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("the table of hypothetical index \"%s\" no longer exists", idx->name)));
     LockRelationOid(relid, AccessShareLock);
-    RelOptInfo *rel = base_rel(relid, nullptr);
-    return hypo_estimate(idx, rel->tuples, rel->pages);
+    if (!idx->partitioned) {
+        RelOptInfo *rel = base_rel(relid, nullptr);
+        return hypo_estimate(idx, rel->tuples, rel->pages);
+    }
+    // On a partitioned table: the sum of the index on every leaf partition, each estimated with
+    // its partition's own size, as the planner sees them (the parent's index itself has no storage).
+    IndexSizeEstimate total;
+    total.pages = 0;
+    List *tree = find_all_inheritors(relid, AccessShareLock, nullptr);
+    ListCell *lc;
+    foreach (lc, tree) {
+        Oid part = lfirst_oid(lc);
+        if (!RELKIND_HAS_STORAGE(get_rel_relkind(part)))
+            continue;
+        RelOptInfo *rel = base_rel(part, nullptr);
+        IndexSizeEstimate one = estimate_on_partition(idx, part, rel->tuples, rel->pages);
+        total.pages += one.pages;
+        total.tuples += one.tuples;
+        total.leaf_pages += one.leaf_pages;
+        total.tree_height = Max(total.tree_height, one.tree_height);
+    }
+    list_free(tree);
+    return total;
 }
 
 }  // namespace autopilot

@@ -22,6 +22,7 @@ struct HypoIndex {
     bool enabled;         // what-if batches switch per-call indexes on and off per configuration
     Oid oid;              // fake OID in the initdb range, never a relation's (see hypo_index.cpp)
     Oid relid;
+    bool partitioned;     // relid is a partitioned table: the planner sees the index on its leaves
     Oid relam;
     Oid reltablespace;
     char name[NAMEDATALEN];

@@ -37,6 +37,7 @@ struct IndexSizeEstimate {
     double pages = 1;      // total pages, metapage included
     double leaf_pages = 0;
     int tree_height = -1;  // B-tree levels above the leaves (0: the root is a leaf); -1 for other AMs
+    double tuples = 0;     // index entries (rows the partial predicate keeps); set by the caller
     double bytes() const { return pages * 8192.0; }
 };
 

@@ -86,7 +86,7 @@ Oid index_argument(FunctionCallInfo fcinfo, const char *function)
     require(fcinfo, 0, function, "index");
     Oid oid = PG_GETARG_OID(0);
     char kind = pg_guard([&] { return get_rel_relkind(oid); });
-    if (kind != RELKIND_INDEX) {
+    if (kind != RELKIND_INDEX && kind != RELKIND_PARTITIONED_INDEX) {
         char *name = pg_guard([&] { return get_rel_name(oid); });
         throw Error(ERRCODE_WRONG_OBJECT_TYPE,
                     name ? "\"" + std::string(name) + "\" is not an index" : "relation with OID " + std::to_string(oid) + " does not exist");
@@ -297,9 +297,9 @@ Datum autopilot_hypo_estimate(PG_FUNCTION_ARGS)
             auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
             HypoIndex *idx = hypo_index_build(ddl, "estimate", 0);
             IndexSizeEstimate est = hypo_estimate_now(idx);
-            Datum values[3] = {Int64GetDatum(static_cast<int64>(est.pages) * BLCKSZ), Int64GetDatum(static_cast<int64>(est.pages)),
-                               Int32GetDatum(est.tree_height)};
-            bool nulls[3] = {false, false, est.tree_height < 0};
+            Datum values[4] = {Int64GetDatum(static_cast<int64>(est.pages) * BLCKSZ), Int64GetDatum(static_cast<int64>(est.pages)),
+                               Int32GetDatum(est.tree_height), Float8GetDatum(est.tuples)};
+            bool nulls[4] = {false, false, est.tree_height < 0, false};
             tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
             hypo_index_free(idx);
             return Datum(0);

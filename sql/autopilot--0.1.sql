@@ -359,8 +359,11 @@ AS $$
            || '_' || left(md5(format('%I.%I|%s|%s', schema_name, table_name, method, columns::text)), 8)
 $$;
 
--- Builds a CREATE INDEX CONCURRENTLY statement from the catalog: the relation must be a table or
--- materialized view (PostgreSQL 15 cannot build concurrently on a partitioned table), every column a live column of it, the method an index access method.
+-- Builds a CREATE INDEX CONCURRENTLY statement from the catalog: the relation must be a table, a
+-- materialized view or a partitioned table, every column a live column of it, the method an index
+-- access method. PostgreSQL 15 cannot build concurrently on a partitioned table: there the text is
+-- the plain CREATE INDEX the result is equivalent to, and build_steps() says how the daemon builds
+-- it without blocking writes (per partition, concurrently, then attached).
 -- Every identifier comes from the catalog and is quoted with %I: no text from the caller reaches
 -- the statement unquoted.
 CREATE FUNCTION @extschema@.index_ddl(rel regclass, columns text[], method text DEFAULT 'btree')
@@ -383,9 +386,14 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'relation with OID % does not exist', rel::oid USING ERRCODE = 'undefined_table';
     END IF;
-    IF kind NOT IN ('r', 'm') THEN
+    IF kind NOT IN ('r', 'm', 'p') THEN
         RAISE EXCEPTION '"%.%" is not a table or materialized view', nsp, relname
             USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF kind = 'p' AND EXISTS (SELECT FROM pg_partition_tree(rel) t JOIN pg_class p ON p.oid = t.relid
+                               WHERE t.isleaf AND p.relkind <> 'r') THEN
+        RAISE EXCEPTION 'partitioned table "%.%" has partitions that cannot be indexed (foreign tables)', nsp, relname
+            USING ERRCODE = 'feature_not_supported';
     END IF;
     IF cardinality(columns) NOT BETWEEN 1 AND 32 THEN
         RAISE EXCEPTION 'an index needs between 1 and 32 columns, got %', coalesce(cardinality(columns), 0)
@@ -405,9 +413,70 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_am WHERE amname = method AND amtype = 'i') THEN
         RAISE EXCEPTION 'access method "%" does not exist', method USING ERRCODE = 'undefined_object';
     END IF;
-    RETURN format('CREATE INDEX CONCURRENTLY %I ON %I.%I USING %I (%s)',
+    RETURN format('CREATE INDEX %s%I ON %I.%I USING %I (%s)', CASE WHEN kind = 'p' THEN '' ELSE 'CONCURRENTLY ' END,
                   @extschema@.index_name_for(nsp, relname, columns, method), nsp, relname, method,
                   array_to_string(cols, ', '));
+END
+$$;
+
+-- The index each partition of a recommendation's partitioned table gets (every level below the
+-- table itself, parents before children), and the index of its parent it is attached to. Names
+-- are index_name_for() of the partition, so a build can be resumed and its leftovers found.
+CREATE FUNCTION @extschema@.partition_indexes(id bigint)
+RETURNS TABLE (level int, is_leaf boolean, schema_name text, table_name text, index_name text,
+               parent_schema text, parent_index text)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH r AS (SELECT x.schema_name, x.table_name, x.columns, x.method
+                 FROM @extschema@.recommendations x WHERE x.id = partition_indexes.id),
+         t AS (SELECT pt.relid, pt.parentrelid, pt.isleaf, pt.level
+                 FROM r, pg_partition_tree(to_regclass(format('%I.%I', r.schema_name, r.table_name))) pt
+                WHERE pt.level > 0),
+         named AS (SELECT c.oid, n.nspname,
+                          @extschema@.index_name_for(n.nspname, c.relname, r.columns, r.method) AS idx, c.relname
+                     FROM r, pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.oid IN (SELECT relid FROM t UNION SELECT parentrelid FROM t))
+    SELECT t.level, t.isleaf, me.nspname, me.relname, me.idx, up.nspname, up.idx
+      FROM t JOIN named me ON me.oid = t.relid JOIN named up ON up.oid = t.parentrelid
+     ORDER BY t.level, me.nspname, me.relname
+$$;
+
+-- The statements that build recommendation `id`'s index, in order, from the catalog as it is now
+-- (validated like validated_ddl()). On a table: the one CREATE INDEX CONCURRENTLY. On a
+-- partitioned table: CREATE INDEX ... ON ONLY the table (a catalog entry, invalid until complete),
+-- then for each partition, parents first, its index (ON ONLY for a partitioned partition,
+-- CONCURRENTLY for a leaf) and the ALTER INDEX ... ATTACH PARTITION that joins it to its parent's;
+-- PostgreSQL marks the table's index valid when its last partition is attached.
+CREATE FUNCTION @extschema@.build_steps(id bigint)
+RETURNS TABLE (step int, schema_name text, index_name text, ddl text, attach text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r @extschema@.recommendations;
+    fresh text := @extschema@.validated_ddl(build_steps.id);
+    cols text;
+    p record;
+    n int := 1;
+BEGIN
+    SELECT * INTO r FROM @extschema@.recommendations x WHERE x.id = build_steps.id;
+    IF to_regclass(format('%I.%I', r.schema_name, r.table_name)) IN
+           (SELECT c.oid FROM pg_class c WHERE c.relkind <> 'p') THEN
+        RETURN QUERY SELECT 1, r.schema_name, r.index_name, fresh, NULL::text;
+        RETURN;
+    END IF;
+    SELECT string_agg(format('%I', c), ', ' ORDER BY o) INTO cols FROM unnest(r.columns) WITH ORDINALITY u(c, o);
+    RETURN QUERY SELECT 1, r.schema_name, r.index_name,
+        format('CREATE INDEX %I ON ONLY %I.%I USING %I (%s)', r.index_name, r.schema_name, r.table_name, r.method, cols),
+        NULL::text;
+    FOR p IN SELECT * FROM @extschema@.partition_indexes(build_steps.id) LOOP
+        n := n + 1;
+        RETURN QUERY SELECT n, p.schema_name, p.index_name,
+            format('CREATE INDEX %s%I ON %s%I.%I USING %I (%s)', CASE WHEN p.is_leaf THEN 'CONCURRENTLY ' ELSE '' END,
+                   p.index_name, CASE WHEN p.is_leaf THEN '' ELSE 'ONLY ' END, p.schema_name, p.table_name, r.method, cols),
+            format('ALTER INDEX %I.%I ATTACH PARTITION %I.%I', p.parent_schema, p.parent_index, p.schema_name, p.index_name);
+    END LOOP;
 END
 $$;
 
@@ -662,6 +731,8 @@ REVOKE ALL ON FUNCTION @extschema@.revert(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.advance(bigint, text, text, float8) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.validated_ddl(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.partition_indexes(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.build_steps(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.lifecycle_diagram() FROM PUBLIC;
 
 GRANT USAGE ON SCHEMA @extschema@ TO autopilot_admin, autopilot_daemon;
@@ -673,6 +744,7 @@ GRANT EXECUTE ON FUNCTION @extschema@.approve(bigint, text), @extschema@.reject(
    TO autopilot_admin;
 GRANT EXECUTE ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text, text),
                           @extschema@.advance(bigint, text, text, float8), @extschema@.validated_ddl(bigint),
+                          @extschema@.partition_indexes(bigint), @extschema@.build_steps(bigint),
                           @extschema@.index_name_for(text, text, text[], text), @extschema@.lifecycle_diagram()
    TO autopilot_daemon;
 GRANT INSERT, DELETE ON @extschema@.verify_baselines TO autopilot_daemon;

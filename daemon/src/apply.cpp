@@ -16,11 +16,16 @@ namespace
 {
 
 constexpr const char *kApproved = R"SQL(
-SELECT id, schema_name, table_name, index_name, coalesce(estimated_bytes, 0)
-  FROM autopilot.recommendations
- WHERE status = 'approved' AND kind = 'create_index'
- ORDER BY decided_at NULLS LAST, id
+SELECT r.id, r.schema_name, r.table_name, r.index_name, coalesce(r.estimated_bytes, 0),
+       coalesce(pg_catalog.to_regclass(pg_catalog.format('%I.%I', r.schema_name, r.table_name)) IN
+                (SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relkind = 'p'), false)
+  FROM autopilot.recommendations r
+ WHERE r.status = 'approved' AND r.kind = 'create_index'
+ ORDER BY r.decided_at NULLS LAST, r.id
 )SQL";
+
+constexpr const char *kBuildSteps =
+    "SELECT schema_name, index_name, ddl, coalesce(attach, '') FROM autopilot.build_steps($1) ORDER BY step";
 
 constexpr const char *kReverting = R"SQL(
 SELECT id, schema_name, index_name FROM autopilot.recommendations WHERE status = 'reverting' ORDER BY id
@@ -30,7 +35,9 @@ constexpr const char *kValidatedDdl = "SELECT autopilot.validated_ddl($1)";
 
 // Bytes used by the indexes autopilot built and keeps.
 constexpr const char *kBudgetUsed = R"SQL(
-SELECT coalesce(sum(pg_catalog.pg_relation_size(c.oid)), 0)
+SELECT coalesce(sum(CASE WHEN c.relkind = 'I'
+                         THEN (SELECT sum(pg_catalog.pg_relation_size(t.relid)) FROM pg_catalog.pg_partition_tree(c.oid) t)
+                         ELSE pg_catalog.pg_relation_size(c.oid) END), 0)
   FROM autopilot.recommendations r
   JOIN pg_catalog.pg_namespace n ON n.nspname = r.schema_name
   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.index_name
@@ -126,18 +133,56 @@ BuildOutcome run_build(Context &ctx, const BuildTarget &t, const std::string &dd
 SqlOutcome drop_leftover(Context &ctx, const BuildTarget &t)
 {
     const auto facts = index_facts(ctx.db, t.schema, t.index);
-    if (facts.state != IndexState::invalid)
+    // A partitioned build may also have left partition indexes behind without the table's index.
+    if (facts.state == IndexState::valid || (facts.state == IndexState::missing && !t.partitioned))
         return {};
     // When stopping, do not hold the shutdown up: reconcile drops it after the restart.
     const auto timeout = ctx.stopping()
                              ? std::min<std::chrono::milliseconds>(ctx.config.lock_timeout, std::chrono::seconds(1))
                              : ctx.config.lock_timeout;
-    auto out = drop_index_concurrently(ctx.config.conninfo, t.schema, t.index, timeout);
-    if (out.ok)
+    auto out = drop_built_index(ctx.db, ctx.config.conninfo, t.id, t.schema, t.index, timeout);
+    if (out.ok && facts.state == IndexState::invalid)
         log::info("dropped the INVALID index " + t.schema + "." + t.index + " left by a failed build");
     else
         log::warning("cannot drop the INVALID index " + t.schema + "." + t.index + " yet (" + out.error +
                      "); reconcile retries every cycle");
+    return out;
+}
+
+struct BuildStep {
+    std::string schema, index, ddl, attach;
+};
+
+// A partitioned table's index, the PostgreSQL 15 way without blocking writes: the table's index
+// ON ONLY (a catalog entry), then for each partition its index (each leaf's CONCURRENTLY) and the
+// ATTACH that joins it to its parent's. Each statement runs as run_build runs a build (lock_timeout,
+// cancelled on SIGTERM); the first failure ends the attempt, and the caller drops what it built.
+BuildOutcome run_partitioned_build(Context &ctx, const BuildTarget &t, const std::vector<BuildStep> &steps)
+{
+    BuildOutcome out;
+    for (const auto &step : steps) {
+        if (ctx.stopping()) {
+            out.ok = false;
+            out.cancelled = true;
+            out.error = "stop requested";
+            return out;
+        }
+        if (index_facts(ctx.db, step.schema, step.index).state == IndexState::missing) {
+            out = run_build(ctx, t, step.ddl);
+            if (!out.ok)
+                return out;
+        }
+        if (!step.attach.empty()) {
+            out = run_build(ctx, t, step.attach);
+            if (!out.ok)
+                return out;
+        }
+    }
+    if (index_facts(ctx.db, t.schema, t.index).state != IndexState::valid) {
+        out.ok = false;
+        out.error = "the index of partitioned table " + t.schema + "." + t.table +
+                    " is still invalid after every partition was attached (a partition was added meanwhile?)";
+    }
     return out;
 }
 
@@ -153,9 +198,14 @@ void build_one(Context &ctx, const BuildTarget &t)
             return;
         }
         std::string ddl;
+        std::vector<BuildStep> steps;
         try {
             pqxx::nontransaction tx(ctx.db);
             ddl = tx.exec_params(kValidatedDdl, t.id)[0][0].as<std::string>();
+            if (t.partitioned)
+                for (const auto &r : tx.exec_params(kBuildSteps, t.id))
+                    steps.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                                     r[3].as<std::string>()});
         } catch (const pqxx::sql_error &e) {
             log::warning(what + " no longer matches the catalog: " + error_text(e));
             advance(ctx.db, t.id, "failed", "re-validation failed: " + error_text(e));
@@ -186,6 +236,8 @@ void build_one(Context &ctx, const BuildTarget &t)
             // The previous attempt's INVALID index is still there: this attempt fails like it.
             static_cast<SqlOutcome &>(out) = cleared;
             out.error = "cannot drop the INVALID index of a previous attempt: " + cleared.error;
+        } else if (t.partitioned) {
+            out = run_partitioned_build(ctx, t, steps);
         } else {
             out = run_build(ctx, t, ddl);
         }
@@ -293,7 +345,7 @@ void process_reverts(Context &ctx)
             continue;
         }
         const auto dropped =
-            drop_index_concurrently(ctx.config.conninfo, row.schema, row.index, ctx.config.lock_timeout);
+            drop_built_index(ctx.db, ctx.config.conninfo, row.id, row.schema, row.index, ctx.config.lock_timeout);
         if (!dropped.ok) {
             log::warning("cannot drop the index of " + what + " yet (" + dropped.error + "); will retry");
             continue;
@@ -313,7 +365,7 @@ void ApplyStep::run(Context &ctx)
         pqxx::nontransaction tx(ctx.db);
         for (const auto &r : tx.exec(kApproved))
             targets.push_back({r[0].as<long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                               r[4].as<long long>()});
+                               r[4].as<long long>(), r[5].as<bool>()});
     }
     if (targets.empty())
         return;

@@ -14,6 +14,7 @@ struct BuildTarget {
     long id = 0;
     std::string schema, table, index;
     long long estimated_bytes = 0;
+    bool partitioned = false;  // on a partitioned table: built per partition (autopilot.build_steps)
 };
 
 class ApplyStep : public CycleStep

@@ -46,13 +46,24 @@ SELECT queryid, status, total_ms, query, truncated, coalesce(predicates::text, '
 constexpr const char *kSampleRate = "SELECT current_setting('autopilot.sample_rate', true)";
 
 // User relations only: the extension's own tables (autopilot.*, or any extension's) are not advised.
+// A partitioned table counts the rows, bytes and writes of its leaf partitions.
 constexpr const char *kTables = R"SQL(
-SELECT c.oid::bigint, n.nspname, c.relname, greatest(c.reltuples, 0)::float8, pg_relation_size(c.oid),
-       coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0)::float8
+SELECT c.oid::bigint, n.nspname, c.relname,
+       CASE WHEN c.relkind = 'p'
+            THEN (SELECT coalesce(sum(greatest(l.reltuples, 0)), 0) FROM pg_partition_tree(c.oid) t
+                    JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf)
+            ELSE greatest(c.reltuples, 0) END::float8,
+       CASE WHEN c.relkind = 'p'
+            THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t WHERE t.isleaf)
+            ELSE pg_relation_size(c.oid) END::bigint,
+       CASE WHEN c.relkind = 'p'
+            THEN (SELECT coalesce(sum(ls.n_tup_ins + ls.n_tup_upd + ls.n_tup_del), 0) FROM pg_partition_tree(c.oid) t
+                    JOIN pg_stat_user_tables ls ON ls.relid = t.relid)
+            ELSE coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0) END::float8
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
- WHERE c.relkind IN ('r', 'm')
+ WHERE c.relkind IN ('r', 'm', 'p')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'autopilot')
    AND n.nspname !~ '^pg_(toast|temp)'
    AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -67,8 +78,8 @@ SELECT a.attrelid::bigint, a.attname, format_type(a.atttypid, a.atttypmod),
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = c.relname AND st.attname = a.attname
-       AND NOT st.inherited
- WHERE c.relkind IN ('r', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+       AND st.inherited = (c.relkind = 'p')
+ WHERE c.relkind IN ('r', 'm', 'p') AND a.attnum > 0 AND NOT a.attisdropped
    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'autopilot')
  ORDER BY a.attrelid, a.attnum
 )SQL";
@@ -81,7 +92,15 @@ SELECT i.indrelid::bigint, n.nspname, ic.relname, am.amname, i.indnkeyatts,
                       ORDER BY k.ord))::text,
        i.indpred IS NOT NULL, i.indisprimary, i.indisunique,
        EXISTS (SELECT FROM pg_constraint co WHERE co.conindid = i.indexrelid),
-       i.indisreplident, i.indisvalid, pg_relation_size(i.indexrelid), coalesce(st.idx_scan, 0)
+       i.indisreplident, i.indisvalid,
+       CASE WHEN ic.relkind = 'I'
+            THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(i.indexrelid) t)
+            ELSE pg_relation_size(i.indexrelid) END::bigint,
+       CASE WHEN ic.relkind = 'I'
+            THEN (SELECT coalesce(sum(ps.idx_scan), 0) FROM pg_partition_tree(i.indexrelid) t
+                    JOIN pg_stat_user_indexes ps ON ps.indexrelid = t.relid)
+            ELSE coalesce(st.idx_scan, 0) END::bigint,
+       ic.relispartition
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_namespace n ON n.oid = ic.relnamespace
@@ -257,6 +276,7 @@ Catalog load_catalog(pqxx::connection_base &db, double &stats_hours)
         ix.valid = r[11].as<bool>();
         ix.bytes = r[12].as<int64_t>();
         ix.scans = r[13].as<int64_t>();
+        ix.attached = r[14].as<bool>();
         cat.tables[it->second].indexes.push_back(std::move(ix));
     }
     return cat;

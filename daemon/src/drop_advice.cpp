@@ -7,7 +7,7 @@ namespace autopilot {
 
 bool protected_index(const IndexInfo &ix)
 {
-    return ix.primary || ix.unique || ix.constraint || ix.replica_identity;
+    return ix.primary || ix.unique || ix.constraint || ix.replica_identity || ix.attached;
 }
 
 namespace {

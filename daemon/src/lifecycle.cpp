@@ -2,6 +2,8 @@
 #include "lifecycle.hpp"
 
 #include <algorithm>
+#include <tuple>
+#include <vector>
 
 namespace autopilot
 {
@@ -16,6 +18,38 @@ SELECT i.indisvalid, coalesce(pg_catalog.obj_description(c.oid, 'pg_class'), '')
   JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
  WHERE n.nspname = $1 AND c.relname = $2
 )SQL";
+constexpr const char *kRelkind = R"SQL(
+SELECT c.relkind::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = $1 AND c.relname = $2
+)SQL";
+// Partition indexes of a recommendation that still exist, deepest first.
+constexpr const char *kPartitionLeftovers = R"SQL(
+SELECT p.schema_name, p.index_name, c.relkind = 'I'
+  FROM autopilot.partition_indexes($1) p
+  JOIN pg_catalog.pg_namespace n ON n.nspname = p.schema_name
+  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.index_name AND c.relkind IN ('i', 'I')
+ ORDER BY p.level DESC
+)SQL";
+
+// DROP INDEX IF EXISTS (not concurrently: for partitioned indexes) under lock_timeout.
+SqlOutcome drop_index_blocking(const std::string &conninfo, const std::string &schema, const std::string &index,
+                               std::chrono::milliseconds lock_timeout)
+{
+    SqlOutcome out;
+    try {
+        pqxx::connection conn(conninfo);
+        pqxx::nontransaction tx(conn);
+        tx.exec("SET application_name = 'autopilotd drop'");
+        tx.exec("SET lock_timeout = " + tx.quote(std::to_string(lock_timeout.count()) + "ms"));
+        tx.exec("DROP INDEX IF EXISTS " + tx.quote_name(schema) + "." + tx.quote_name(index));
+    } catch (const pqxx::sql_error &e) {
+        out = {false, e.sqlstate(), error_text(e)};
+    } catch (const std::exception &e) {
+        out = {false, "", error_text(e)};
+    }
+    return out;
+}
+
 constexpr const char *kPgssSchema = R"SQL(
 SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
  WHERE e.extname = 'pg_stat_statements'
@@ -77,6 +111,35 @@ SqlOutcome drop_index_concurrently(const std::string &conninfo, const std::strin
         out = {false, e.sqlstate(), error_text(e)};
     } catch (const std::exception &e) {
         out = {false, "", error_text(e)};
+    }
+    return out;
+}
+
+SqlOutcome drop_built_index(pqxx::connection_base &db, const std::string &conninfo, long id, const std::string &schema,
+                            const std::string &index, std::chrono::milliseconds lock_timeout)
+{
+    std::string kind;
+    std::vector<std::tuple<std::string, std::string, bool>> leftovers;
+    {
+        pqxx::nontransaction tx(db);
+        auto rows = tx.exec_params(kRelkind, schema, index);
+        if (!rows.empty())
+            kind = rows[0][0].as<std::string>();
+    }
+    SqlOutcome out = kind == "I" ? drop_index_blocking(conninfo, schema, index, lock_timeout)
+                                 : drop_index_concurrently(conninfo, schema, index, lock_timeout);
+    if (!out.ok)
+        return out;
+    {
+        pqxx::nontransaction tx(db);
+        for (const auto &r : tx.exec_params(kPartitionLeftovers, id))
+            leftovers.emplace_back(r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<bool>());
+    }
+    for (const auto &[s, i, partitioned] : leftovers) {
+        out = partitioned ? drop_index_blocking(conninfo, s, i, lock_timeout)
+                          : drop_index_concurrently(conninfo, s, i, lock_timeout);
+        if (!out.ok)
+            return out;
     }
     return out;
 }

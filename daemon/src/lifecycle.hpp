@@ -37,6 +37,13 @@ struct SqlOutcome {
 SqlOutcome drop_index_concurrently(const std::string &conninfo, const std::string &schema, const std::string &index,
                                    std::chrono::milliseconds lock_timeout);
 
+// Drops what building recommendation `id` made, under lock_timeout: its index (on a partitioned
+// table with plain DROP INDEX, which PostgreSQL 15 cannot do concurrently and which drops the
+// partitions' attached indexes with it), then, concurrently, any partition index a broken build
+// left unattached (autopilot.partition_indexes() names them).
+SqlOutcome drop_built_index(pqxx::connection_base &db, const std::string &conninfo, long id, const std::string &schema,
+                            const std::string &index, std::chrono::milliseconds lock_timeout);
+
 // The quoted name of pg_stat_statements' view, wherever the extension is installed; empty when
 // it is not installed.
 std::string pg_stat_statements_view(pqxx::transaction_base &tx);

@@ -8,15 +8,26 @@ namespace autopilot
 namespace
 {
 // Rows whose index may need attention: interrupted builds, and INVALID indexes bearing our names.
+// A partitioned build may also leave partition indexes (invalid, or never attached) after its
+// table's index is gone: those count as an INVALID index of the recommendation.
 constexpr const char *kCandidates = R"SQL(
 SELECT r.id, r.status, r.attempts, r.schema_name, r.index_name,
-       CASE WHEN i.indexrelid IS NULL THEN 'missing' WHEN i.indisvalid THEN 'valid' ELSE 'invalid' END
+       CASE WHEN i.indexrelid IS NULL THEN CASE WHEN lo.n > 0 THEN 'invalid' ELSE 'missing' END
+            WHEN i.indisvalid THEN 'valid' ELSE 'invalid' END
   FROM autopilot.recommendations r
   LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.schema_name
-  LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.index_name AND c.relkind = 'i'
+  LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.index_name AND c.relkind IN ('i', 'I')
   LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+  LEFT JOIN LATERAL (
+        SELECT count(*) AS n
+          FROM autopilot.partition_indexes(r.id) p
+          JOIN pg_catalog.pg_namespace pn ON pn.nspname = p.schema_name
+          JOIN pg_catalog.pg_class pc ON pc.relnamespace = pn.oid AND pc.relname = p.index_name AND pc.relkind IN ('i', 'I')
+          JOIN pg_catalog.pg_index pi ON pi.indexrelid = pc.oid
+         WHERE i.indexrelid IS NULL AND (NOT pi.indisvalid OR NOT pc.relispartition)) lo
+       ON r.status IN ('approved', 'applying', 'failed', 'reverted')
  WHERE r.kind = 'create_index'
-   AND (r.status = 'applying' OR (i.indexrelid IS NOT NULL AND NOT i.indisvalid))
+   AND (r.status = 'applying' OR (i.indexrelid IS NOT NULL AND NOT i.indisvalid) OR lo.n > 0)
  ORDER BY r.id
 )SQL";
 }  // namespace
@@ -92,7 +103,7 @@ void reconcile(Context &ctx)
         if (action == ReconcileAction::drop_and_retry || action == ReconcileAction::drop_and_fail ||
             action == ReconcileAction::drop_leftover) {
             const auto dropped =
-                drop_index_concurrently(ctx.config.conninfo, row.schema, row.index, ctx.config.lock_timeout);
+                drop_built_index(ctx.db, ctx.config.conninfo, row.id, row.schema, row.index, ctx.config.lock_timeout);
             if (!dropped.ok) {
                 // Something still holds the table (the transaction that made the build fail):
                 // the next cycle tries again. The row stays where it is until the index is gone.

@@ -38,16 +38,17 @@ struct IndexInfo {
     bool constraint = false;             // backs a constraint (PK, UNIQUE, EXCLUDE) or is referenced by one
     bool replica_identity = false;
     bool valid = true;
-    int64_t bytes = 0;
-    int64_t scans = 0;                   // idx_scan over the observation window
+    bool attached = false;               // a partition of a partitioned index: dropped only with it
+    int64_t bytes = 0;                   // of a partitioned index: all its partitions'
+    int64_t scans = 0;                   // idx_scan over the observation window (partitions' sum)
 };
 
 struct TableInfo {
     std::string schema;
     std::string name;
     std::vector<ColumnStats> columns;
-    double rows = 0;                     // pg_class.reltuples
-    int64_t bytes = 0;                   // heap size
+    double rows = 0;                     // pg_class.reltuples (a partitioned table: its leaves')
+    int64_t bytes = 0;                   // heap size (a partitioned table: its leaves')
     double writes_per_hour = 0;          // rows inserted, updated or deleted per hour by the workload
     std::vector<IndexInfo> indexes;
 

@@ -158,6 +158,21 @@ TEST_CASE("drop advice never proposes primary key, unique, constraint or replica
     CHECK(drop_candidates(cat, 1000).empty());
 }
 
+TEST_CASE("drop advice never proposes a partition's index attached to a partitioned table's index")
+{
+    Catalog cat = shop_catalog();
+    IndexInfo part;
+    part.schema = "public";
+    part.name = "orders_2024_01_status_idx";
+    part.keys = {"status"};
+    part.scans = 0;
+    part.attached = true;  // dropped only with its parent index: DROP INDEX on it is an error
+    cat.tables[0].indexes.push_back(part);
+    CHECK(drop_candidates(cat, 1000).empty());
+    cat.tables[0].indexes.back().attached = false;
+    CHECK(drop_candidates(cat, 1000).size() == 1);
+}
+
 TEST_CASE("drop advice finds redundant prefixes and unused indexes after a long enough window")
 {
     Catalog cat = shop_catalog();

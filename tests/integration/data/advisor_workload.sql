@@ -10,3 +10,5 @@ SELECT format($q$SELECT * FROM shop.customers WHERE name = 'customer %s'$q$, g *
 \gexec
 SELECT format($q$SELECT count(*) FROM shop.orders WHERE created_at > date '2024-03-01' - interval '%s' day AND created_at < date '2024-03-02'$q$, g % 5 + 1) FROM generate_series(1, 20) g
 \gexec
+SELECT format('SELECT * FROM shop.visits WHERE customer_id = %s', 1 + (g * 53) % 20000) FROM generate_series(1, 30) g
+\gexec

@@ -45,11 +45,11 @@ SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_t (a) WITH (no_such_opt
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_t (a) WITH (fillfactor = 5)');
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_t (a) TABLESPACE no_such_space');
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_t (a COLLATE "C")');
--- system catalogs, views, foreign tables, partitioned tables, system columns
+-- system catalogs, views, foreign tables, unique on partitioned tables, system columns
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON pg_class (relname)');
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_v (a)');
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_ft (a)');
-SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_parted (a)');
+SELECT * FROM autopilot.hypo_create('CREATE UNIQUE INDEX ON bad_parted (a)');
 SELECT * FROM autopilot.hypo_create('CREATE INDEX ON bad_t (ctid)');
 -- what an access method cannot do
 SELECT * FROM autopilot.hypo_create('CREATE UNIQUE INDEX ON bad_t USING hash (a)');
