@@ -251,6 +251,84 @@ Result fit_best_k(const Points &points, int k_min, int k_max, const Options &opt
     return best;
 }
 
+namespace
+{
+
+std::size_t nearest(const Point &p, const Points &centroids)
+{
+    std::size_t best = 0;
+    double best_d = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < centroids.size(); ++c) {
+        const double d = sq_distance(p, centroids[c]);
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+double prediction_strength(const Points &points, int k, const Options &options, int splits)
+{
+    validate(points);
+    if (k < 2 || points.size() < 4 * static_cast<std::size_t>(k))
+        return 1;
+    SplitMix64 rng(options.seed ^ (0x5157ULL * static_cast<std::uint64_t>(k)));
+    double total = 0;
+    for (int s = 0; s < splits; ++s) {
+        // A random half trains, the other half tests.
+        std::vector<std::size_t> order(points.size());
+        std::iota(order.begin(), order.end(), 0);
+        for (std::size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[static_cast<std::size_t>(rng.next() % i)]);
+        Points train, test;
+        for (std::size_t i = 0; i < order.size(); ++i)
+            (i % 2 ? test : train).push_back(points[order[i]]);
+        Options o = options;
+        o.seed = rng.next();
+        const Result on_train = fit(train, k, o);
+        const Result on_test = fit(test, k, o);
+        // For each test cluster: the share of its pairs that the training centroids keep together.
+        const std::size_t kt = on_test.sizes.size(), kc = on_train.centroids.size();
+        std::vector<std::vector<double>> m(kt, std::vector<double>(kc, 0.0));
+        for (std::size_t i = 0; i < test.size(); ++i)
+            m[static_cast<std::size_t>(on_test.labels[i])][nearest(test[i], on_train.centroids)] += 1;
+        double worst = 1;
+        for (std::size_t j = 0; j < kt; ++j) {
+            const double n = static_cast<double>(on_test.sizes[j]);
+            if (n < 2)
+                continue;
+            double together = 0;
+            for (double c : m[j])
+                together += c * (c - 1);
+            worst = std::min(worst, together / (n * (n - 1)));
+        }
+        total += worst;
+    }
+    return total / splits;
+}
+
+Result fit_stable_k(const Points &points, int k_min, int k_max, double threshold, const Options &options,
+                    std::vector<double> *strengths)
+{
+    validate(points);
+    if (k_min < 1 || k_max < k_min)
+        throw std::invalid_argument("k-means needs 1 <= k_min <= k_max");
+    k_max = std::min(k_max, static_cast<int>(count_distinct(points, static_cast<std::size_t>(k_max))));
+    k_min = std::min(k_min, k_max);
+    int chosen = k_min;
+    for (int k = k_min; k <= k_max; ++k) {
+        const double ps = prediction_strength(points, k, options);
+        if (strengths)
+            strengths->push_back(ps);
+        if (ps >= threshold)
+            chosen = k;
+    }
+    return fit(points, chosen, options);
+}
+
 Points standardize(const Points &points)
 {
     if (points.empty())

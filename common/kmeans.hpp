@@ -46,6 +46,20 @@ double silhouette(const Points &points, const std::vector<int> &labels, const Op
 // it returns the single-cluster fit.
 Result fit_best_k(const Points &points, int k_min, int k_max, const Options &options = {});
 
+// Prediction strength (Tibshirani & Walther 2005) of k clusters: the data are split in random
+// halves `splits` times; k-means on each half; for every cluster of the test half, the share of
+// its pairs of points that the training half's centroids also put together; the minimum over the
+// test clusters, averaged over the splits. Near 1 when k-means finds the same k groups in any
+// half of the data, low when a cluster is an arbitrary cut through a continuum. 1 for k < 2.
+double prediction_strength(const Points &points, int k, const Options &options = {}, int splits = 5);
+
+// The largest k in [k_min, k_max] whose prediction strength is at least `threshold` (0.8 in the
+// paper; k_min when none is), fitted on all the points; `strengths`, when given, receives the
+// prediction strength of each k tried, in order. Unlike silhouette, which favours a few well
+// separated groups, it keeps every group that is reproducible.
+Result fit_stable_k(const Points &points, int k_min, int k_max, double threshold, const Options &options = {},
+                    std::vector<double> *strengths = nullptr);
+
 // Column-wise z-scores (a constant column becomes 0), so that no feature dominates the distance
 // because of its unit.
 Points standardize(const Points &points);

@@ -135,12 +135,14 @@ std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions
     return out;
 }
 
-std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions &opt)
+std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const std::vector<double> &exposure,
+                                      const ZeroRunOptions &opt, int64_t *tests)
 {
     std::vector<Anomaly> out;
     const int n = static_cast<int>(s.values.size());
     if (n < opt.min_days)
         return out;
+    auto expo = [&](int t) { return exposure.empty() ? 1.0 : exposure[static_cast<size_t>(t)]; };
     int t = 0;
     while (t < n) {
         if (s.values[t] > 0) {
@@ -151,12 +153,18 @@ std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions
         while (end + 1 < n && s.values[end + 1] <= 0)
             ++end;
         const int from = std::max(0, t - opt.lookback_days);
-        double sum = 0;
-        for (int i = from; i < t; ++i)
+        double sum = 0, expo_before = 0, expo_run = 0;
+        for (int i = from; i < t; ++i) {
             sum += s.values[i];
+            expo_before += expo(i);
+        }
+        for (int i = t; i <= end; ++i)
+            expo_run += expo(i);
         const int len = end - t + 1;
-        if (t - from >= opt.lookback_days / 2 && len <= opt.max_run_days) {
-            const double events = sum / double(t - from) * len;
+        if (t - from >= opt.lookback_days / 2 && len <= opt.max_run_days && expo_before > 0 && expo_run > 0) {
+            if (tests)
+                ++*tests;
+            const double events = sum / expo_before * expo_run;
             const double expected = events * (s.unit > 0 ? s.unit : 1);
             if (events >= opt.min_expected) {
                 // Score: the z of a Poisson silence of that mean, for ranking beside the others.

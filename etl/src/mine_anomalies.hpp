@@ -51,21 +51,25 @@ std::vector<ScoredDay> score_series(const std::vector<double> &values, const Ano
 std::vector<Anomaly> detect_anomalies(const DailySeries &s, const AnomalyOptions &opt);
 
 // Runs of days without any sale where sales were expected (stock-outs). The series counts
-// events (orders with the brand): the expected events over the run are the mean daily count of
-// the `lookback_days` before it times the run's length, and a run is reported when that
-// expectation is at least `min_expected` (a Poisson process of that mean has e^-min_expected
-// chance of such a silence). Counting orders, not units, matters: one order often holds several
-// pairs, so "9 units expected" may be only three orders, a silence that happens by chance.
-// The reported expected value is in the series' metric: events x `unit` (units per order).
+// events (orders with the brand); `exposure` (aligned with the series, or empty for a constant
+// one) is what the events ride on (the store's orders): the expected events over the run are the
+// events per unit of exposure over the `lookback_days` before it times the run's exposure, so a
+// store that is closed or quiet does not make a brand look out of stock. A run is reported when
+// that expectation is at least `min_expected`; its score is the z of a Poisson silence of that
+// mean (the caller keeps the runs whose |z| passes its multiple-testing threshold; `tests`, when
+// given, is incremented by the runs judged). Counting orders, not units, matters: one order often
+// holds several pairs, so "9 units expected" may be only three orders, a silence that happens by
+// chance. The reported expected value is in the series' metric: events x `unit` (units per order).
 // A silence longer than `max_run_days` is no stock-out but a change of assortment or demand
 // (a brand whose only model aged out): not reported.
 struct ZeroRunOptions {
     int lookback_days = 56;
     double min_expected = 11.0;
-    int max_run_days = 28;
+    int max_run_days = 42;
     int min_days = 56;
 };
-std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const ZeroRunOptions &opt);
+std::vector<Anomaly> detect_zero_runs(const DailySeries &s, const std::vector<double> &exposure,
+                                      const ZeroRunOptions &opt, int64_t *tests = nullptr);
 
 // Baseline for the benchmark: global mean/standard-deviation z-score per series, |z| > threshold.
 std::vector<Anomaly> detect_anomalies_zscore(const DailySeries &s, double threshold);

@@ -4,6 +4,7 @@
 #include "mine_jobs.hpp"
 #include "mine_poisson.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -69,31 +70,73 @@ double total(const std::vector<double> &v)
     return s;
 }
 
-// Store-day anomalies judged on a count of events (orders, orders with a return: mine_poisson.hpp)
-// and described in the metric a reader cares about (`shown`: revenue, returned units), which
-// has the same days. `chain` covers the data's days from `data_first`.
-void scan_store_counts(const DailySeries &counts, const DailySeries &shown, const char *events,
-                       const std::vector<double> &chain, int32_t data_first, const CountScoreOptions &opt,
-                       std::vector<Anomaly> &found)
+// The chance of any false alarm among all the store-level tests of one run (Bonferroni).
+constexpr double kFamilyAlpha = 0.05;
+
+// Store-level events judged on a count (orders, orders with a return: mine_poisson.hpp) and
+// described in the metric a reader cares about (`shown`: revenue, returned units), which has the
+// same days; `exposure` is aligned with the counts.
+struct StoreScan {
+    const DailySeries *counts, *shown;
+    const char *events;
+    std::vector<double> exposure;
+    const ScanOptions *opt;
+    std::vector<ScanHit> kept;  // the events found, after the last pass
+};
+
+// Scans every series, each pass leaving the events of the previous one out of the levels, until
+// the events no longer change (at most kPasses): the Bonferroni threshold is over every window
+// of every series of the pass.
+constexpr int kPasses = 3;
+void scan_all(std::vector<StoreScan> &scans, int64_t &tests, double &threshold_z)
 {
-    std::vector<double> own(counts.values.size());
-    for (size_t t = 0; t < own.size(); ++t)
-        own[t] = chain[static_cast<size_t>(counts.first_day - data_first) + t];
+    for (int pass = 0; pass < kPasses; ++pass) {
+        std::vector<ScanResult> results;
+        tests = 0;
+        for (const auto &sc : scans) {
+            results.push_back(scan_counts(sc.counts->values, sc.exposure, *sc.opt, sc.kept));
+            tests += results.back().tests;
+        }
+        threshold_z = bonferroni_z(kFamilyAlpha, tests);
+        bool changed = false;
+        for (size_t i = 0; i < scans.size(); ++i) {
+            auto kept = strongest_disjoint(std::move(results[i].hits), threshold_z);
+            const bool same = kept.size() == scans[i].kept.size() &&
+                              std::equal(kept.begin(), kept.end(), scans[i].kept.begin(), [](const ScanHit &x, const ScanHit &y) {
+                                  return x.first == y.first && x.last == y.last;
+                              });
+            changed = changed || !same;
+            scans[i].kept = std::move(kept);
+        }
+        if (!changed)
+            break;
+    }
+}
+
+void report_hits(const StoreScan &sc, std::vector<Anomaly> &found)
+{
+    const DailySeries &counts = *sc.counts, &shown = *sc.shown;
     const double n = total(counts.values);
     const double per_event = n > 0 ? total(shown.values) / n : 0;
-    const auto scores = score_counts(counts.values, own, opt);
-    for (size_t t = 0; t < scores.size(); ++t) {
-        const auto &sc = scores[t];
-        if (std::isnan(sc.rate) || std::fabs(sc.z) < opt.threshold)
-            continue;
-        const int32_t day = counts.first_day + static_cast<int32_t>(t);
-        Anomaly a{shown.entity_kind, shown.entity, shown.metric, day, shown.values[t], sc.rate * per_event, sc.z,
-                  sc.z > 0 ? "spike" : "drop", ""};
-        a.end_day = day;
-        char buf[128];
-        std::snprintf(buf, sizeof buf, "; %.0f %s where about %.1f were expected", counts.values[t], events,
-                      sc.rate);
-        a.reason = anomaly_reason(shown.metric, day, a.actual, a.expected) + buf;
+    for (const auto &h : sc.kept) {
+        const int32_t day = counts.first_day + h.first, end_day = counts.first_day + h.last;
+        double actual = 0;
+        for (int t = h.first; t <= h.last; ++t)
+            actual += shown.values[static_cast<size_t>(t)];
+        Anomaly a{shown.entity_kind, shown.entity, shown.metric, day, actual, h.expected * per_event, h.z,
+                  h.z > 0 ? "spike" : "drop", ""};
+        a.end_day = end_day;
+        char buf[192];
+        if (day == end_day) {
+            a.reason = anomaly_reason(shown.metric, day, a.actual, a.expected);
+        } else {
+            std::snprintf(buf, sizeof buf, "%s %.0f%% %s the usual over %d days (expected %.0f, got %.0f)",
+                          shown.metric.c_str(), a.expected > 0 ? 100.0 * std::fabs(a.actual / a.expected - 1) : 100.0,
+                          h.z > 0 ? "above" : "below", end_day - day + 1, a.expected, a.actual);
+            a.reason = buf;
+        }
+        std::snprintf(buf, sizeof buf, "; %.0f %s where about %.1f were expected", h.observed, sc.events, h.expected);
+        a.reason += buf;
         found.push_back(std::move(a));
     }
 }
@@ -108,14 +151,20 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
     count_opt.scale = AnomalyOptions::Scale::kCount;
     count_opt.threshold = 5.0;
     ZeroRunOptions zero_opt;
-    CountScoreOptions store_opt;
+    zero_opt.min_expected = 3;  // weaker silences cannot pass the multiple-testing threshold
+    ScanOptions store_opt, returns_opt;
+    returns_opt.model = ScanOptions::Model::kBinomial;
+    returns_opt.spikes_only = true;
     const nlohmann::json params = {
-        {"store", {{"score", "Poisson tail z of orders (and orders with a return) against the chain-following rate"},
-                   {"threshold", store_opt.threshold}, {"window_days", store_opt.window_days}}},
+        {"store", {{"score", "Poisson tail z of orders (against the chain's activity) and of orders with a return "
+                             "(binomial, out of the store's orders) over windows of 1-28 days"},
+                   {"family_alpha", kFamilyAlpha}, {"lengths", store_opt.lengths},
+                   {"window_days", store_opt.window_days}}},
         {"brand", {{"score", "anscombe (counts; revenue in units) over the median and MAD"},
                    {"threshold", count_opt.threshold}, {"weeks_each_side", count_opt.weeks_each_side}}},
         {"min_days", count_opt.min_days},
-        {"stockout_min_expected_orders", zero_opt.min_expected}};
+        {"stockout", {{"score", "Poisson silence of the brand's orders against the store's orders"},
+                      {"family_alpha", kFamilyAlpha}, {"max_run_days", zero_opt.max_run_days}}}};
     return run_job(c, o, job, signature, params, [&](JobResult &res) {
         pqxx::result store_rows, brand_rows, sb_rows, spans;
         int32_t first = 0, last = 0;
@@ -184,6 +233,9 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
             for (size_t t = 0; t < s.values.size(); ++t)
                 chain[static_cast<size_t>(s.first_day - first) + t] += s.values[t];
         chain = chain_factor(chain);
+        // Every store's windows first: the threshold depends on how many were tested in all.
+        std::vector<StoreScan> scans;
+        int64_t tests = 0;
         for (const auto &[entity, s] : store_orders) {
             if (static_cast<int>(s.values.size()) < count_opt.min_days) {
                 skipped.push_back({{"what", "store " + entity},
@@ -191,22 +243,44 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
                                                   " days, need " + std::to_string(count_opt.min_days)}});
                 continue;
             }
-            scan_store_counts(s, store_revenue.at(entity), "orders", chain, first, store_opt, found);
-            scan_store_counts(store_return_orders.at(entity), store_returns.at(entity), "orders with a return",
-                              chain, first, store_opt, found);
+            std::vector<double> own(s.values.size());
+            for (size_t t = 0; t < own.size(); ++t)
+                own[t] = chain[static_cast<size_t>(s.first_day - first) + t];
+            const DailySeries &returns = store_return_orders.at(entity);
+            scans.push_back({&s, &store_revenue.at(entity), "orders", std::move(own), &store_opt, {}});
+            scans.push_back({&returns, &store_returns.at(entity), "orders with a return", s.values, &returns_opt, {}});
         }
+        double store_z = 0;
+        scan_all(scans, tests, store_z);
+        for (const auto &sc : scans)
+            report_hits(sc, found);
         const auto brand_units = densify(brand_rows, 3, "brand", "units", first, last, none);
         scan(per_unit(densify(brand_rows, 2, "brand", "revenue", first, last, none), brand_units), count_opt);
         scan(brand_units, count_opt);
         scan(densify(brand_rows, 4, "brand", "returns", first, last, none), count_opt);
         const auto store_brand_units = densify(sb_rows, 2, "store_brand", "units", first, last, sb_limits);
-        // Stock-outs: silences in the orders with the brand, reported in units.
+        // Stock-outs: silences in the orders with the brand, against the store's orders.
+        std::vector<Anomaly> silences;
+        int64_t zero_tests = 0;
         for (auto [entity, s] : densify(sb_rows, 3, "store_brand", "units", first, last, sb_limits)) {
             const double orders = total(s.values);
             s.unit = orders > 0 ? total(store_brand_units.at(entity).values) / orders : 1;
-            for (auto &a : detect_zero_runs(s, zero_opt))
-                found.push_back(std::move(a));
+            const DailySeries &store = store_orders.at(entity.substr(0, entity.find('/')));
+            std::vector<double> exposure(s.values.size(), 0.0);
+            for (size_t t = 0; t < exposure.size(); ++t) {
+                const int64_t i = static_cast<int64_t>(s.first_day) + static_cast<int64_t>(t) - store.first_day;
+                if (i >= 0 && i < static_cast<int64_t>(store.values.size()))
+                    exposure[t] = store.values[static_cast<size_t>(i)];
+            }
+            for (auto &a : detect_zero_runs(s, exposure, zero_opt, &zero_tests))
+                silences.push_back(std::move(a));
         }
+        const double silence_z = bonferroni_z(kFamilyAlpha, zero_tests);
+        for (auto &a : silences)
+            if (std::fabs(a.score) >= silence_z)
+                found.push_back(std::move(a));
+        nlohmann::json thresholds = {{"store_windows_tested", tests}, {"store_z", store_z},
+                                     {"silences_tested", zero_tests}, {"silence_z", silence_z}};
 
         // Baseline for the benchmark: |z| >= 3 against each series' own mean and deviation.
         nlohmann::json baseline_events = nlohmann::json::array();
@@ -238,7 +312,7 @@ JobResult run_anomalies(pqxx::connection &c, const JobOptions &o)
         std::map<std::string, int> by_kind;
         for (const auto &a : found)
             ++by_kind[a.entity_kind + ":" + a.metric + ":" + a.direction];
-        sum.metrics = {{"anomalies", found.size()}, {"by_kind", by_kind}};
+        sum.metrics = {{"anomalies", found.size()}, {"by_kind", by_kind}, {"thresholds", thresholds}};
         sum.baseline = {{"method", "|z| >= 3 against the series mean and standard deviation"},
                         {"anomalies", baseline_events.size()}, {"events", baseline_events}};
         finish_run(tx, res, job, "mining.anomalies", sum);

@@ -5,6 +5,9 @@
 #include "mine_jobs.hpp"
 #include "mine_segments.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace autopilot::mining {
 
 namespace {
@@ -38,7 +41,9 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
     const std::string job = "segments";
     const std::string signature = gold_sales_signature(c);
     const int k_min = 3, k_max = 8;
-    const nlohmann::json params = {{"k_min", k_min}, {"k_max", k_max}, {"criterion", "silhouette"},
+    const double min_strength = 0.8;
+    const nlohmann::json params = {{"k_min", k_min}, {"k_max", k_max},
+                                   {"criterion", "largest k with prediction strength >= 0.8"},
                                    {"features", segment_feature_names()}};
     return run_job(c, o, job, signature, params, [&](JobResult &res) {
         pqxx::result rows;
@@ -76,7 +81,14 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
         const auto x = segment_features(cs);
         kmeans::Options ko;
         ko.seed = o.seed;
-        const auto fit = kmeans::fit_best_k(x, k_min, k_max, ko);
+        std::vector<double> strengths;
+        auto fit = kmeans::fit_stable_k(x, k_min, k_max, min_strength, ko, &strengths);
+        if (const char *force = std::getenv("AUTOPILOT_SEG_K"))  // XXX experiment
+            fit = kmeans::fit(x, std::atoi(force), ko);
+        std::fprintf(stderr, "segments: prediction strength by k from %d:", k_min);
+        for (double v : strengths)
+            std::fprintf(stderr, " %.3f", v);
+        std::fprintf(stderr, "\n");
         const auto profiles = profile_segments(cs, fit.labels, fit.k);
         const auto rule = rfm_rule_segments(cs);
         const double rule_silhouette = kmeans::silhouette(x, rule, ko);
@@ -105,7 +117,11 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
         nlohmann::json labels = nlohmann::json::object();
         for (const auto &p : profiles)
             labels[p.label] = p.customers;
-        sum.metrics = {{"k", fit.k}, {"silhouette", fit.silhouette}, {"inertia", fit.inertia}, {"segments", labels}};
+        nlohmann::json by_k = nlohmann::json::object();
+        for (size_t i = 0; i < strengths.size(); ++i)
+            by_k[std::to_string(k_min + static_cast<int>(i))] = strengths[i];
+        sum.metrics = {{"k", fit.k},         {"prediction_strength", by_k}, {"silhouette", fit.silhouette},
+                       {"inertia", fit.inertia}, {"segments", labels}};
         sum.baseline = {{"method", "RFM tertile rules"}, {"silhouette", rule_silhouette}};
         if (customers_total > static_cast<int64_t>(cs.size()))
             sum.skipped.push_back({{"what", std::to_string(customers_total - static_cast<int64_t>(cs.size())) + " customers"},

@@ -89,13 +89,22 @@ World::World(uint64_t seed, double scale) : seed_(seed), scale_(scale)
     build_products();
     build_customers();
     build_promotions();
-    build_anomalies();
 
-    // Normalise the demand so the history year holds the target counts exactly (within one).
+    // Normalise the demand so the history year holds the target counts exactly (within one,
+    // before the planted anomalies add or remove a few orders).
     double sum_factor = 0;
     for (int i = 0; i < kHistoryDays; ++i)
         sum_factor += calendar(kEpoch + i).total;
     base_orders_ = TargetCounts::orders * scale_ / sum_factor;
+    // Anomalies are sized against the expected orders, so they come after the base rate; the
+    // orders they add (spikes) or remove (outages) are then taken out of the base rate, so the
+    // history year still holds the target (their effects shrink by that factor: under 1% from
+    // scale 0.3 up, a few % at scale 0.05).
+    build_anomalies();
+    double extra = 0;
+    for (int i = 0; i < kHistoryDays; ++i)
+        extra += expected_orders(kEpoch + i) - base_orders_ * calendar(kEpoch + i).total;
+    base_orders_ *= TargetCounts::orders * scale_ / (TargetCounts::orders * scale_ + extra);
     double sum_sess = 0;
     for (int i = 0; i < kHistoryDays; ++i)
         sum_sess += 0.6 + 0.4 * calendar(kEpoch + i).total;
@@ -475,60 +484,6 @@ void World::build_promotions()
         add("ADIFEST", "Adidas Fest", days_from_civil(year, 9, 8), days_from_civil(year, 9, 14), brand("Adidas"), -1, -1, 0.20);
         add("DIWALI", "Diwali Dhamaka", diwali - 10, diwali, -1, -1, -1, 0.20);
         add("EOSS", "End of Season Sale", days_from_civil(year, 12, 20), days_from_civil(year, 12, 31), -1, cat("lifestyle"), -1, 0.30);
-    }
-}
-
-void World::build_anomalies()
-{
-    // A fixed number per year of history and of each future year, on physical stores, never on
-    // festival days (so they are not confused with the calendar).
-    int id = 1;
-    for (int year = 0; year < 5; ++year) {
-        Rng rng(seed_, kStreamAnomaly, static_cast<uint64_t>(year));
-        const Day start = kEpoch + 365 * year;
-        struct Plan { AnomalyKind kind; int count; };
-        const Plan plans[] = {{AnomalyKind::revenue_spike, 12}, {AnomalyKind::revenue_drop, 10},
-                              {AnomalyKind::returns_surge, 8}, {AnomalyKind::stock_out, 8}};
-        // Drops and surges need volume to be visible: the busier half of the stores.
-        std::vector<int> busy;
-        for (size_t s = 1; s < stores_.size(); ++s)
-            if (stores_[s].base_share >= 1.0 / static_cast<double>(stores_.size() - 1))
-                busy.push_back(static_cast<int>(s));
-        for (const auto &pl : plans) {
-            for (int k = 0; k < pl.count; ++k) {
-                Anomaly a;
-                a.id = id++;
-                a.kind = pl.kind;
-                Day d;
-                do {
-                    d = start + static_cast<Day>(rng.range(14, 350));
-                } while (calendar(d).festival > 1.0 || calendar(d - 3).festival > 1.0);
-                a.day = d;
-                a.end_day = d;
-                a.brand = -1;
-                switch (pl.kind) {
-                case AnomalyKind::revenue_spike:
-                    a.store = static_cast<int>(rng.range(1, static_cast<int64_t>(stores_.size()) - 1));
-                    a.magnitude = rng.uniform(3.5, 6.0);
-                    break;
-                case AnomalyKind::revenue_drop:
-                    a.store = rng.pick(busy);
-                    a.magnitude = rng.uniform(0.0, 0.15);
-                    break;
-                case AnomalyKind::returns_surge:
-                    a.store = rng.pick(busy);
-                    a.magnitude = rng.uniform(6.0, 9.0);
-                    break;
-                case AnomalyKind::stock_out:
-                    a.store = rng.pick(busy);
-                    a.brand = static_cast<int>(rng.range(0, 2));  // the big three brands
-                    a.end_day = d + static_cast<Day>(rng.range(5, 12));
-                    a.magnitude = 0;
-                    break;
-                }
-                anomalies_.push_back(a);
-            }
-        }
     }
 }
 

@@ -127,6 +127,9 @@ public:
     int sessions_on(Day d) const;
     double expected_orders(Day d) const;  // with anomalies
 
+    // Expected store-channel orders of a physical store on day d, without anomalies.
+    double store_expected_orders(int store, Day d) const;
+
     // Anomaly effects on a physical store (index into stores()) on day d.
     double store_multiplier(int store, Day d) const;
     double return_rate_multiplier(int store, Day d) const;
@@ -146,7 +149,7 @@ private:
     void build_products();
     void build_customers();
     void build_promotions();
-    void build_anomalies();
+    void build_anomalies();  // world_anomalies.cpp
     double cumulative(Day d, bool sessions) const;
 
     uint64_t seed_;

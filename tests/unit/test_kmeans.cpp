@@ -1,4 +1,5 @@
-// k-means: deterministic for a seed, finds well separated clusters, picks k by silhouette.
+// k-means: deterministic for a seed, finds well separated clusters, picks k by silhouette or by
+// prediction strength.
 #include "kmeans.hpp"
 
 #include <catch2/catch.hpp>
@@ -52,6 +53,21 @@ TEST_CASE("the silhouette criterion picks the true number of clusters")
 {
     const Result r = fit_best_k(three_blobs(25), 2, 8);
     CHECK(r.k == 3);
+}
+
+TEST_CASE("prediction strength is high for the true number of clusters and low for a cut through one")
+{
+    const Points p = three_blobs(60);
+    CHECK(prediction_strength(p, 3) > 0.95);
+    CHECK(prediction_strength(p, 5) < 0.8);
+}
+
+TEST_CASE("the stability criterion picks the largest reproducible k")
+{
+    std::vector<double> strengths;
+    const Result r = fit_stable_k(three_blobs(60), 2, 6, 0.8, {}, &strengths);
+    CHECK(r.k == 3);
+    CHECK(strengths.size() == 5);
 }
 
 TEST_CASE("k-means never makes more clusters than distinct points")

@@ -84,8 +84,10 @@ TEST_CASE("a run of days without sales where sales were expected is one stock-ou
     DailySeries s{"store_brand", "S001/Nike", "units", 19723, {}};
     for (int t = 0; t < 120; ++t)
         s.values.push_back(t >= 80 && t < 90 ? 0 : (t % 3 == 2 ? 0 : 3));
-    const auto found = detect_zero_runs(s, ZeroRunOptions{});
+    int64_t tests = 0;
+    const auto found = detect_zero_runs(s, {}, ZeroRunOptions{}, &tests);
     REQUIRE(found.size() == 1);
+    CHECK(tests > 1);  // every silence with enough history before it was judged
     CHECK(found[0].day == s.first_day + 80);
     CHECK(found[0].end_day == s.first_day + 89);
     CHECK(found[0].expected == Approx(20).margin(1));
@@ -97,5 +99,21 @@ TEST_CASE("a silence longer than a stock-out lasts is not reported as one")
     DailySeries s{"store_brand", "S001/Nike", "units", 19723, {}};
     for (int t = 0; t < 160; ++t)
         s.values.push_back(t >= 80 ? 0 : 3);  // the brand stops selling for good
-    CHECK(detect_zero_runs(s, ZeroRunOptions{}).empty());
+    CHECK(detect_zero_runs(s, {}, ZeroRunOptions{}).empty());
+}
+
+TEST_CASE("a brand silent while its store sold nothing is no stock-out")
+{
+    DailySeries s{"store_brand", "S001/Nike", "units", 19723, {}};
+    std::vector<double> store_orders;
+    for (int t = 0; t < 120; ++t) {
+        const bool closed = t >= 80 && t < 90;
+        s.values.push_back(closed ? 0 : 2);
+        store_orders.push_back(closed ? 0 : 4);
+    }
+    CHECK(detect_zero_runs(s, store_orders, ZeroRunOptions{}).empty());
+    store_orders[85] = 40;  // the store sold, the brand did not: that silence is a stock-out
+    const auto found = detect_zero_runs(s, store_orders, ZeroRunOptions{});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].expected == Approx(20).margin(0.5));
 }
