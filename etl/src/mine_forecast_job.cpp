@@ -45,18 +45,13 @@ struct Settings {
     std::string objective = std::getenv("AUTOPILOT_FORECAST_OBJECTIVE") ? std::getenv("AUTOPILOT_FORECAST_OBJECTIVE")
                                                                          : "reg:absoluteerror";
     double coverage = 0.8;
-    bool relative = std::getenv("AUTOPILOT_FORECAST_RELATIVE") != nullptr;  // XXX experiment
 };
-
-// The level a relative target is taken against: the last 28 days' mean, floored so a series
-// that sold nothing lately still has one.
-constexpr double kMinLevel = 0.1;
 
 constexpr int kMinOriginHistory = 7;  // days of a series before an origin can be used
 
 struct Dataset {
     std::vector<float> x, y;
-    std::vector<double> naive, scale, level;
+    std::vector<double> naive, scale;
     std::vector<size_t> series;
     std::vector<int> horizon;
     size_t rows() const { return y.size(); }
@@ -82,7 +77,6 @@ void add_rows(Dataset &d, const std::vector<Series> &all, const std::vector<int>
                 d.x.insert(d.x.end(), f.begin(), f.end());
                 d.y.push_back(with_target ? float(s.units[origin + h]) : 0.f);
                 d.naive.push_back(seasonal_naive(s, origin, h));
-                d.level.push_back(std::max(double(f[10]), kMinLevel));
                 d.scale.push_back(scale);
                 d.series.push_back(si);
                 d.horizon.push_back(h);
@@ -91,23 +85,10 @@ void add_rows(Dataset &d, const std::vector<Series> &all, const std::vector<int>
     }
 }
 
-xgb::Booster train(const Dataset &d, uint64_t seed, int rounds, const std::string &objective, bool relative)
+xgb::Booster train(const Dataset &d, uint64_t seed, int rounds, const std::string &objective)
 {
     xgb::DMatrix m(d.x, d.rows(), forecast_feature_names().size());
-    if (relative) {
-        // Target y / level with weight level: the weighted absolute error is exactly |y - level * r|,
-        // so the model still minimises the absolute error of the units, but its trees learn
-        // multipliers (a festival's lift) that carry over between slow and fast series.
-        std::vector<float> ratio(d.rows()), weight(d.rows());
-        for (size_t i = 0; i < d.rows(); ++i) {
-            ratio[i] = float(d.y[i] / d.level[i]);
-            weight[i] = float(d.level[i]);
-        }
-        m.set_labels(ratio);
-        m.set_weights(weight);
-    } else {
-        m.set_labels(d.y);
-    }
+    m.set_labels(d.y);
     return xgb::Booster::train(m,
                                {{"objective", objective}, {"max_depth", "6"}, {"eta", "0.08"},
                                 {"subsample", "0.8"}, {"colsample_bytree", "0.8"}, {"min_child_weight", "5"},
@@ -115,13 +96,13 @@ xgb::Booster train(const Dataset &d, uint64_t seed, int rounds, const std::strin
                                rounds);
 }
 
-std::vector<double> predict(const xgb::Booster &b, const Dataset &d, bool relative)
+std::vector<double> predict(const xgb::Booster &b, const Dataset &d)
 {
     xgb::DMatrix m(d.x, d.rows(), forecast_feature_names().size());
     const auto p = b.predict(m);
     std::vector<double> out;
-    for (size_t i = 0; i < p.size(); ++i)
-        out.push_back(std::max(0.0, double(p[i]) * (relative ? d.level[i] : 1.0)));
+    for (float v : p)
+        out.push_back(std::max(0.0, double(v)));
     return out;
 }
 
@@ -291,8 +272,8 @@ JobResult run_forecast(pqxx::connection &c, const JobOptions &o)
                 folds.push_back({{"origin", iso_day(first + origin)}, {"skipped", "too little history"}});
                 continue;
             }
-            const auto booster = train(tr, o.seed, st.rounds, st.objective, st.relative);
-            const auto p = predict(booster, te, st.relative);
+            const auto booster = train(tr, o.seed, st.rounds, st.objective);
+            const auto p = predict(booster, te);
             const Conformal conf = Conformal::fit(cal_actual, cal_pred, st.coverage);
             ErrorSums fm, fn;
             for (size_t i = 0; i < te.rows(); ++i) {
@@ -318,8 +299,8 @@ JobResult run_forecast(pqxx::connection &c, const JobOptions &o)
         Dataset tr, fut;
         add_rows(tr, series, first_sale, F - kHorizon, st.max_origins, st.origin_step, calendars, true);
         add_rows(fut, series, first_sale, F, 1, st.origin_step, calendars, false);
-        const auto booster = train(tr, o.seed, st.rounds, st.objective, st.relative);
-        const auto p = predict(booster, fut, st.relative);
+        const auto booster = train(tr, o.seed, st.rounds, st.objective);
+        const auto p = predict(booster, fut);
         const Conformal conf = Conformal::fit(cal_actual, cal_pred, st.coverage);
 
         RunSummary sum;

@@ -1,12 +1,9 @@
 // `autopilot-etl mine segments`: RFM plus channel and brand preferences per customer from gold,
-// k-means with k chosen by silhouette (the shared common/kmeans), readable labels per cluster;
+// k-means with k chosen by prediction strength (the shared common/kmeans), readable labels per cluster;
 // results in mining.customer_segments and mining.segment_profiles.
 #include "kmeans.hpp"
 #include "mine_jobs.hpp"
 #include "mine_segments.hpp"
-
-#include <cstdio>
-#include <cstdlib>
 
 namespace autopilot::mining {
 
@@ -82,13 +79,7 @@ JobResult run_segments(pqxx::connection &c, const JobOptions &o)
         kmeans::Options ko;
         ko.seed = o.seed;
         std::vector<double> strengths;
-        auto fit = kmeans::fit_stable_k(x, k_min, k_max, min_strength, ko, &strengths);
-        if (const char *force = std::getenv("AUTOPILOT_SEG_K"))  // XXX experiment
-            fit = kmeans::fit(x, std::atoi(force), ko);
-        std::fprintf(stderr, "segments: prediction strength by k from %d:", k_min);
-        for (double v : strengths)
-            std::fprintf(stderr, " %.3f", v);
-        std::fprintf(stderr, "\n");
+        const auto fit = kmeans::fit_stable_k(x, k_min, k_max, min_strength, ko, &strengths);
         const auto profiles = profile_segments(cs, fit.labels, fit.k);
         const auto rule = rfm_rule_segments(cs);
         const double rule_silhouette = kmeans::silhouette(x, rule, ko);
