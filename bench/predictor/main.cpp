@@ -1,7 +1,11 @@
 // bench/predictor: the latency model against the optimizer-cost baseline on a real workload.
 //   bench_predictor collect --out DIR [--samples N] [--seed S]   run the workload, write DIR/samples.jsonl
-//   bench_predictor evaluate --from DIR [--reps R]               Q-error on both splits (R seeds), timings
-//   bench_predictor decide --from DIR [--per-candidate P]        decision accuracy with/without real indexes
+//   bench_predictor evaluate --from DIR [--reps R] [--folds K]   Q-error on both splits (R seeds), timings;
+//                                                                 K > 0: also leave-templates-out over K folds
+//   bench_predictor decide --from DIR [--per-candidate P] [--folds K]
+//       decision accuracy: (statement, candidate index) pairs, the planner's plan with the index vs without,
+//       run for real; the model trained on all samples, K fold models that never saw the pair's template,
+//       and the optimizer's cost each say whether the index makes the statement faster
 //   bench_predictor train --from-samples DIR --out MODELS_DIR      train and save a model (as autopilotd train)
 // evaluate and decide take the recipe's variants: --target log_ms|log_ms_over_cost, --members,
 // --rounds, --depth, --eta, --min-child-weight, --colsample, --balance 0|1.
@@ -237,7 +241,9 @@ std::string spread(const std::vector<double> &v)
     return buf;
 }
 
-int evaluate(const std::string &from, int reps, const TrainingOptions &base)
+void evaluate_folds(const std::vector<Example> &examples, int folds, const TrainingOptions &o);
+
+int evaluate(const std::string &from, int reps, int folds, const TrainingOptions &base)
 {
     const SampleSet set = read_sample_set(from);
     const auto examples = make_examples(set.samples, set.context);
@@ -281,6 +287,10 @@ int evaluate(const std::string &from, int reps, const TrainingOptions &base)
         if (sink < 0)
             std::printf("impossible\n");
     }
+    if (folds > 0)
+        evaluate_folds(examples, folds, base);
+    if (reps <= 0)
+        return 0;
     std::printf("%-40s %s\n", "metric", "median [min..max] over repetitions");
     for (const auto &[k, v] : m)
         std::printf("%-40s %s\n", k.c_str(), spread(v).c_str());
@@ -290,155 +300,352 @@ int evaluate(const std::string &from, int reps, const TrainingOptions &base)
     return 0;
 }
 
-struct Pair {
-    std::string candidate, sql, fingerprint;
-    double cost_without = 0, cost_with = 0, pred_without = 0, pred_with = 0, ms_without = 0, ms_with = 0;
-    double fp_pred_without = 0, fp_pred_with = 0;
-    bool held_out = false;
-};
-
-double balanced_accuracy(const std::vector<Pair> &pairs, bool (*says_faster)(const Pair &), double min_gap)
+// Leave-templates-out: every template is held out once (folds by fingerprint hash), so every
+// sample gets a prediction from a model that never saw its template. `pred[i]` is sample i's.
+std::vector<double> leave_templates_out(const std::vector<Example> &ex, int folds, const TrainingOptions &o,
+                                        std::vector<double> *baseline)
 {
-    double tp = 0, pos = 0, tn = 0, neg = 0;
-    for (const auto &p : pairs) {
-        if (std::abs(p.ms_with - p.ms_without) < min_gap * std::max(p.ms_with, p.ms_without))
+    std::map<std::string, int> fold_of;
+    {
+        std::set<std::string> fps;
+        for (const auto &e : ex)
+            fps.insert(e.fingerprint);
+        std::vector<std::pair<std::uint64_t, std::string>> order;
+        for (const auto &f : fps)
+            order.emplace_back(std::hash<std::string>{}(f + "folds" + std::to_string(o.seed)), f);
+        std::sort(order.begin(), order.end());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            fold_of[order[i].second] = static_cast<int>(i % static_cast<std::size_t>(folds));
+    }
+    std::vector<double> pred(ex.size(), 0);
+    if (baseline)
+        baseline->assign(ex.size(), 0);
+    for (int f = 0; f < folds; ++f) {
+        std::vector<Example> train;
+        std::vector<std::size_t> test;
+        for (std::size_t i = 0; i < ex.size(); ++i)
+            if (fold_of[ex[i].fingerprint] == f)
+                test.push_back(i);
+            else
+                train.push_back(ex[i]);
+        if (test.empty() || train.empty())
             continue;
-        const bool truth = p.ms_with < p.ms_without;
-        const bool said = says_faster(p);
-        if (truth) {
-            pos += 1;
-            tp += said;
-        } else {
-            neg += 1;
-            tn += !said;
+        const LatencyModel m = LatencyModel::train(train, o);
+        std::vector<std::vector<float>> rows;
+        for (std::size_t i : test)
+            rows.push_back(ex[i].features);
+        const auto p = m.predict(rows);
+        for (std::size_t k = 0; k < test.size(); ++k) {
+            pred[test[k]] = p[k].ms;
+            if (baseline)
+                (*baseline)[test[k]] = std::max(0.01, ex[test[k]].total_cost) * std::exp(m.log_cost_scale());
         }
     }
-    if (pos == 0 || neg == 0)
-        return pos + neg == 0 ? 0 : (tp + tn) / (pos + neg);
-    return 0.5 * (tp / pos + tn / neg);
+    return pred;
 }
 
-int decide(const std::string &from, int per_candidate, std::uint64_t seed, const TrainingOptions &o)
+// `evaluate --folds K`: the leave-templates-out figures (more robust than one 20 % hold-out of
+// 36 templates, where two or three templates decide the tail).
+void evaluate_folds(const std::vector<Example> &examples, int folds, const TrainingOptions &o)
 {
-    const SampleSet set = read_sample_set(from);
-    const auto examples = make_examples(set.samples, set.context);
-    const LatencyModel model = LatencyModel::train(examples, o);
-    // The fingerprint-split model: for pairs whose template it never saw.
-    std::set<std::string> fps;
+    const auto start = Clock::now();
+    std::vector<double> baseline;
+    const auto pred = leave_templates_out(examples, folds, o, &baseline);
+    std::vector<double> actual;
     for (const auto &e : examples)
-        fps.insert(e.fingerprint);
-    std::vector<std::pair<std::uint64_t, std::string>> order;
-    for (const auto &f : fps)
-        order.emplace_back(std::hash<std::string>{}(f + "decide"), f);
-    std::sort(order.begin(), order.end());
-    std::set<std::string> held;
-    for (std::size_t i = 0; i < order.size() / 5; ++i)
-        held.insert(order[i].second);
-    std::vector<Example> kept;
-    for (const auto &e : examples)
-        if (!held.count(e.fingerprint))
-            kept.push_back(e);
-    const LatencyModel fp_model = LatencyModel::train(kept, o);
+        actual.push_back(e.total_ms);
+    const QErrorStats m = qerror_stats(pred, actual), b = qerror_stats(baseline, actual);
+    std::printf("leave-templates-out, %d folds (%zu predictions, %.0f s): model median %.3f p90 %.2f p95 %.2f max "
+                "%.1f | cost baseline median %.3f p90 %.2f p95 %.2f max %.1f | p90 ratio %.2f\n",
+                folds, pred.size(), std::chrono::duration<double>(Clock::now() - start).count(), m.median, m.p90,
+                m.p95, m.max, b.median, b.p90, b.p95, b.max, b.p90 / m.p90);
+    // Per-template median Q-error, worst first: where the tail comes from.
+    std::map<std::string, std::vector<double>> by_fp;
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        const double p = std::max(0.01, pred[i]), a = std::max(0.01, actual[i]);
+        by_fp[examples[i].fingerprint].push_back(std::max(p / a, a / p));
+    }
+    std::vector<std::pair<double, std::string>> worst;
+    for (const auto &[fp, q] : by_fp)
+        worst.emplace_back(median(q), fp);
+    std::sort(worst.rbegin(), worst.rend());
+    std::printf("worst templates (median q-error unseen):");
+    for (std::size_t i = 0; i < std::min<std::size_t>(6, worst.size()); ++i)
+        std::printf(" %.2f", worst[i].first);
+    std::printf("\n");
+}
 
-    pqxx::connection c;
-    const FeatureContext ctx = read_context(c);
+// One decision: does creating `candidate` make `sql` faster? "with" is the plan the planner picks
+// with the index present (whether it uses the index or not), "without" the plan without it.
+struct Pair {
+    std::string candidate, sql, fingerprint;
+    std::size_t tpl = 0;
+    bool uses_index = false;  // the planner picks the index: the plans differ
+    json plan_with, plan_without;
+    double cost_without = 0, cost_with = 0, pred_without = 0, pred_with = 0, ms_without = 0, ms_with = 0;
+    double lto_pred_without = 0, lto_pred_with = 0;  // from the model that never saw this template
+};
+
+struct Accuracy {
+    double balanced = 0;
+    std::size_t pos = 0, neg = 0;
+};
+
+// The question each side answers is the same: "is the index variant at least `gap` faster?" The
+// truth from the medians run for real; the model from its two predictions; the optimizer from its
+// two costs. A plan the index does not change is predicted identically, hence "not faster".
+Accuracy balanced_accuracy(const std::vector<const Pair *> &pairs, std::pair<double, double> (*said)(const Pair &),
+                           double gap)
+{
+    double tp = 0, pos = 0, tn = 0, neg = 0;
+    for (const Pair *p : pairs) {
+        const bool truth = p->ms_with < (1 - gap) * p->ms_without;
+        const auto [with, without] = said(*p);
+        const bool says_faster = with < (1 - gap) * without;
+        if (truth) {
+            pos += 1;
+            tp += says_faster;
+        } else {
+            neg += 1;
+            tn += !says_faster;
+        }
+    }
+    Accuracy a;
+    a.pos = static_cast<std::size_t>(pos);
+    a.neg = static_cast<std::size_t>(neg);
+    if (pos == 0 || neg == 0)
+        a.balanced = pos + neg == 0 ? 0 : (tp + tn) / (pos + neg);
+    else
+        a.balanced = 0.5 * (tp / pos + tn / neg);
+    return a;
+}
+
+// "CREATE INDEX ON orders (customer_id, ordered_at)" -> {"orders", "customer_id"}.
+std::pair<std::string, std::string> table_and_leading_column(const std::string &ddl)
+{
+    std::smatch m;
+    if (!std::regex_search(ddl, m, std::regex(R"(ON\s+(\w+)\s*\(\s*(\w+))")))
+        throw std::runtime_error("cannot read the candidate " + ddl);
+    return {m[1], m[2]};
+}
+
+json explain_in(pqxx::work &tx, const std::string &sql)
+{
+    tx.exec("SET LOCAL search_path = bench");
+    return explain(tx, sql);
+}
+
+// Runs `sql` with the index, then without it (dropped inside a transaction that rolls back),
+// interleaved, one warm-up of each then the median of `reps`.
+void run_pair(pqxx::connection &c, const std::string &index, const std::string &sql, int reps, double *with_ms,
+              double *without_ms)
+{
+    std::vector<double> with, without;
+    for (int rep = 0; rep <= reps; ++rep) {
+        const Run w = run_analyze(c, sql);
+        double wo = 0;
+        {
+            pqxx::work tx(c);
+            tx.exec("SET LOCAL search_path = bench");
+            tx.exec("SET LOCAL statement_timeout = '8s'");
+            tx.exec("SET LOCAL max_parallel_workers_per_gather = 0");
+            tx.exec("DROP INDEX " + index);
+            const auto doc =
+                json::parse(tx.exec1("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql)[0].as<std::string>());
+            wo = doc[0]["Execution Time"].get<double>();
+            tx.abort();
+        }
+        if (rep > 0) {
+            with.push_back(w.status == "ok" ? w.ms : 8000.0);
+            without.push_back(wo);
+        }
+    }
+    *with_ms = median(with);
+    *without_ms = median(without);
+}
+
+// Samples (statement, candidate) pairs and runs them: with the candidate built for real.
+std::vector<Pair> sample_and_run(pqxx::connection &c, int per_candidate, std::uint64_t seed)
+{
     Rng r{seed};
     std::vector<Pair> pairs;
     for (std::size_t ci = 0; ci < bench::kCandidates.size(); ++ci) {
         const std::string name = "cand_ix_" + std::to_string(ci);
-        std::vector<std::pair<std::string, json>> before;
-        {
-            pqxx::work tx(c);
-            tx.exec("SET LOCAL search_path = bench");
-            for (const auto &tpl : bench::kTemplates)
-                for (int k = 0; k < per_candidate; ++k) {
-                    const std::string sql = instantiate(tpl, r);
-                    before.emplace_back(sql, explain(tx, sql));
-                }
-        }
+        const auto [table, column] = table_and_leading_column(bench::kCandidates[ci]);
+        // Statements the candidate could serve: the template reads its table and its leading column.
+        std::vector<std::size_t> relevant;
+        for (std::size_t t = 0; t < bench::kTemplates.size(); ++t)
+            if (std::regex_search(bench::kTemplates[t], std::regex("\\b" + table + "\\b")) &&
+                std::regex_search(bench::kTemplates[t], std::regex("\\b" + column + "\\b")))
+                relevant.push_back(t);
         exec(c, with_name(bench::kCandidates[ci], name));
-        exec(c, "ANALYZE");
-        int used = 0;
-        for (const auto &[sql, plan0] : before) {
-            json plan1;
-            {
-                pqxx::work tx(c);
-                tx.exec("SET LOCAL search_path = bench");
-                plan1 = explain(tx, sql);
-            }
-            if (plan1.dump().find("\"" + name + "\"") == std::string::npos)
-                continue;  // the plan ignores the candidate: nothing to decide
-            Pair p;
-            p.candidate = bench::kCandidates[ci];
-            p.sql = sql;
-            p.fingerprint = autopilot::fingerprint(sql);
-            p.held_out = held.count(p.fingerprint) > 0;
-            p.cost_without = plan0["Total Cost"].get<double>();
-            p.cost_with = plan1["Total Cost"].get<double>();
-            p.pred_without = model.predict(featurize(plan0, ctx)).ms;
-            p.pred_with = model.predict(featurize(plan1, ctx)).ms;
-            p.fp_pred_without = fp_model.predict(featurize(plan0, ctx)).ms;
-            p.fp_pred_with = fp_model.predict(featurize(plan1, ctx)).ms;
-            // Interleaved: with the index, then without it (dropped inside a transaction that rolls
-            // back), after one warm-up of each; median of 3.
-            std::vector<double> with, without;
-            for (int rep = 0; rep < 4; ++rep) {
-                const Run w = run_analyze(c, sql);
-                double wo = 0;
+        std::vector<Pair> used, ignored;
+        for (std::size_t t : relevant)
+            for (int k = 0; k < per_candidate; ++k) {
+                Pair p;
+                p.candidate = bench::kCandidates[ci];
+                p.tpl = t;
+                p.sql = instantiate(bench::kTemplates[t], r);
+                p.fingerprint = autopilot::fingerprint(p.sql);
                 {
                     pqxx::work tx(c);
-                    tx.exec("SET LOCAL search_path = bench");
-                    tx.exec("SET LOCAL statement_timeout = '8s'");
-                    tx.exec("SET LOCAL max_parallel_workers_per_gather = 0");
+                    p.plan_with = explain_in(tx, p.sql);
                     tx.exec("DROP INDEX " + name);
-                    const auto doc =
-                        json::parse(tx.exec1("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql)[0].as<std::string>());
-                    wo = doc[0]["Execution Time"].get<double>();
+                    p.plan_without = explain_in(tx, p.sql);
                     tx.abort();
                 }
-                if (rep > 0) {
-                    with.push_back(w.ms);
-                    without.push_back(wo);
-                }
+                p.uses_index = p.plan_with.dump().find("\"" + name + "\"") != std::string::npos;
+                p.cost_without = p.plan_without["Total Cost"].get<double>();
+                p.cost_with = p.plan_with["Total Cost"].get<double>();
+                (p.uses_index ? used : ignored).push_back(p);
             }
-            p.ms_with = median(with);
-            p.ms_without = median(without);
-            pairs.push_back(p);
-            ++used;
-        }
+        // Every pair whose plan uses the index, and as many where the planner ignores it (chosen at
+        // random): a decision about the index is about both, and the ignored ones keep the classes
+        // balanced without drowning the set in identical plans.
+        for (std::size_t i = ignored.size(); i > 1; --i)
+            std::swap(ignored[i - 1], ignored[r.next() % i]);
+        ignored.resize(std::min(ignored.size(), std::max<std::size_t>(1, used.size())));
+        for (auto *group : {&used, &ignored})
+            for (auto &p : *group) {
+                run_pair(c, name, p.sql, 3, &p.ms_with, &p.ms_without);
+                pairs.push_back(p);
+            }
         exec(c, "DROP INDEX " + name);
-        std::fprintf(stderr, "%s: %d pairs\n", bench::kCandidates[ci].c_str(), used);
+        std::fprintf(stderr, "%s: %zu relevant templates, %zu pairs use it, %zu ignore it\n",
+                     bench::kCandidates[ci].c_str(), relevant.size(), used.size(), ignored.size());
     }
-    std::ofstream pf(from + "/decision_pairs.jsonl", std::ios::trunc);
-    for (const auto &p : pairs)
-        pf << json{{"candidate", p.candidate},       {"sql", p.sql},
-                   {"cost_without", p.cost_without}, {"cost_with", p.cost_with},
-                   {"pred_without", p.pred_without}, {"pred_with", p.pred_with},
-                   {"ms_without", p.ms_without},     {"ms_with", p.ms_with},
-                   {"held_out", p.held_out}}
-                  .dump()
-           << "\n";
-    std::size_t faster = 0;
-    for (const auto &p : pairs)
-        faster += p.ms_with < p.ms_without;
-    std::printf("%zu (statement, candidate index) pairs whose plan uses the index; the index is really faster in %zu\n",
-                pairs.size(), faster);
-    auto model_says = [](const Pair &p) { return p.pred_with < p.pred_without; };
-    auto cost_says = [](const Pair &p) { return p.cost_with < p.cost_without; };
-    auto fp_says = [](const Pair &p) { return p.fp_pred_with < p.fp_pred_without; };
-    for (double gap : {0.0, 0.1}) {
-        std::printf("pairs differing by >= %.0f%%:\n", gap * 100);
-        std::printf("  balanced accuracy, model (all samples)         %.3f\n",
-                    balanced_accuracy(pairs, model_says, gap));
-        std::printf("  balanced accuracy, optimizer cost              %.3f\n",
-                    balanced_accuracy(pairs, cost_says, gap));
-        std::vector<Pair> held_pairs;
+    return pairs;
+}
+
+// `decide --rescore 1`: the pairs of the last run (with their plans and times), judged again by a
+// model trained with other options, without running anything.
+std::vector<Pair> read_pairs(const std::string &path)
+{
+    std::ifstream f(path);
+    if (!f)
+        throw std::runtime_error("cannot read " + path);
+    std::vector<Pair> pairs;
+    for (std::string line; std::getline(f, line);) {
+        const json j = json::parse(line);
+        Pair p;
+        p.candidate = j["candidate"];
+        p.tpl = j["template"];
+        p.sql = j["sql"];
+        p.fingerprint = autopilot::fingerprint(p.sql);
+        p.uses_index = j["uses_index"];
+        p.plan_with = j["plan_with"];
+        p.plan_without = j["plan_without"];
+        p.cost_with = j["cost_with"];
+        p.cost_without = j["cost_without"];
+        p.ms_with = j["ms_with"];
+        p.ms_without = j["ms_without"];
+        pairs.push_back(std::move(p));
+    }
+    return pairs;
+}
+
+int decide(const std::string &from, int per_candidate, int folds, std::uint64_t seed, bool rescore,
+           const TrainingOptions &o)
+{
+    const SampleSet set = read_sample_set(from);
+    const auto examples = make_examples(set.samples, set.context);
+    auto t0 = Clock::now();
+    const LatencyModel model = LatencyModel::train(examples, o);
+    // One model per fold of templates: each pair is also judged by a model that never saw its template.
+    std::map<std::string, int> fold_of;
+    {
+        std::set<std::string> fps;
+        for (const auto &e : examples)
+            fps.insert(e.fingerprint);
+        std::vector<std::pair<std::uint64_t, std::string>> order;
+        for (const auto &f : fps)
+            order.emplace_back(std::hash<std::string>{}(f + "decide"), f);
+        std::sort(order.begin(), order.end());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            fold_of[order[i].second] = static_cast<int>(i % static_cast<std::size_t>(folds));
+    }
+    std::vector<LatencyModel> fold_models;
+    for (int f = 0; f < folds; ++f) {
+        std::vector<Example> kept;
+        for (const auto &e : examples)
+            if (fold_of[e.fingerprint] != f)
+                kept.push_back(e);
+        fold_models.push_back(LatencyModel::train(kept, o));
+    }
+    std::fprintf(stderr, "trained 1 + %d fold models in %.0f s\n", folds,
+                 std::chrono::duration<double>(Clock::now() - t0).count());
+
+    const std::string pairs_path = from + "/decision_pairs.jsonl";
+    std::vector<Pair> pairs;
+    FeatureContext ctx = set.context;
+    if (rescore) {
+        pairs = read_pairs(pairs_path);
+    } else {
+        pqxx::connection c;
+        ctx = read_context(c);
+        pairs = sample_and_run(c, per_candidate, seed);
+    }
+    for (auto &p : pairs) {
+        const auto fw = featurize(p.plan_with, ctx), fo = featurize(p.plan_without, ctx);
+        p.pred_with = model.predict(fw).ms;
+        p.pred_without = model.predict(fo).ms;
+        const auto fold = fold_of.find(p.fingerprint);
+        const LatencyModel &lto = fold_models[fold == fold_of.end() ? 0 : static_cast<std::size_t>(fold->second)];
+        p.lto_pred_with = lto.predict(fw).ms;
+        p.lto_pred_without = lto.predict(fo).ms;
+    }
+    if (!rescore) {
+        std::ofstream pf(pairs_path, std::ios::trunc);
         for (const auto &p : pairs)
-            if (p.held_out)
-                held_pairs.push_back(p);
-        std::printf("  held-out templates (%zu pairs): fp-split model %.3f, optimizer cost %.3f\n", held_pairs.size(),
-                    balanced_accuracy(held_pairs, fp_says, gap), balanced_accuracy(held_pairs, cost_says, gap));
+            pf << json{{"candidate", p.candidate},
+                       {"template", p.tpl},
+                       {"sql", p.sql},
+                       {"uses_index", p.uses_index},
+                       {"cost_without", p.cost_without},
+                       {"cost_with", p.cost_with},
+                       {"pred_without", p.pred_without},
+                       {"pred_with", p.pred_with},
+                       {"lto_pred_without", p.lto_pred_without},
+                       {"lto_pred_with", p.lto_pred_with},
+                       {"ms_without", p.ms_without},
+                       {"ms_with", p.ms_with},
+                       {"plan_with", p.plan_with},
+                       {"plan_without", p.plan_without}}
+                      .dump()
+               << "\n";
     }
+    std::vector<const Pair *> all, changed;
+    std::size_t n_used = 0, used_slower = 0;
+    for (const auto &p : pairs) {
+        all.push_back(&p);
+        if (p.uses_index) {
+            changed.push_back(&p);
+            ++n_used;
+            used_slower += p.ms_with >= p.ms_without;
+        }
+    }
+    std::printf("%zu (statement, candidate index) pairs over %zu candidates: the planner uses the index in %zu "
+                "(really slower with it in %zu), ignores it in %zu\n",
+                pairs.size(), bench::kCandidates.size(), n_used, used_slower, pairs.size() - n_used);
+    auto model_says = [](const Pair &p) { return std::make_pair(p.pred_with, p.pred_without); };
+    auto lto_says = [](const Pair &p) { return std::make_pair(p.lto_pred_with, p.lto_pred_without); };
+    auto cost_says = [](const Pair &p) { return std::make_pair(p.cost_with, p.cost_without); };
+    std::printf("balanced accuracy of \"the index makes it at least gap faster\" (truth: median with < (1 - gap) x "
+                "median without; each predictor: its value with < (1 - gap) x without)\n");
+    std::printf("%-24s %-10s %-14s %-22s %-10s\n", "pairs", "pos/neg", "model (all)", "model (template unseen)",
+                "cost");
+    for (double gap : {0.0, 0.05, 0.10})
+        for (const auto *set_of : {&all, &changed}) {
+            const Accuracy m = balanced_accuracy(*set_of, model_says, gap);
+            const Accuracy l = balanced_accuracy(*set_of, lto_says, gap);
+            const Accuracy k = balanced_accuracy(*set_of, cost_says, gap);
+            char label[64];
+            std::snprintf(label, sizeof label, "%s, gap %.0f%%", set_of == &all ? "all" : "plan uses index",
+                          gap * 100);
+            char pn[32];
+            std::snprintf(pn, sizeof pn, "%zu/%zu", m.pos, m.neg);
+            std::printf("%-24s %-10s %-14.3f %-22.3f %-10.3f\n", label, pn, m.balanced, l.balanced, k.balanced);
+        }
     return 0;
 }
 
@@ -472,12 +679,14 @@ int main(int argc, char **argv)
             return collect(opt("--out", "bench-data"), std::stoi(opt("--samples", "4500")),
                            std::stoull(opt("--seed", "11")));
         if (cmd == "evaluate")
-            return evaluate(opt("--from", "bench-data"), std::stoi(opt("--reps", "3")), o);
+            return evaluate(opt("--from", "bench-data"), std::stoi(opt("--reps", "3")),
+                            std::stoi(opt("--folds", "0")), o);
         if (cmd == "train")  // the same code as `autopilotd train` (samples_file.cpp)
             return train_command(std::vector<std::string>(args.begin() + 1, args.end()));
         if (cmd == "decide")
-            return decide(opt("--from", "bench-data"), std::stoi(opt("--per-candidate", "2")),
-                          std::stoull(opt("--seed", "23")), o);
+            return decide(opt("--from", "bench-data"), std::stoi(opt("--per-candidate", "3")),
+                          std::stoi(opt("--folds", "5")), std::stoull(opt("--seed", "23")),
+                          opt("--rescore", "0") == "1", o);
         std::fprintf(stderr, "usage: bench_predictor collect|evaluate|decide|train [options]\n");
         return 2;
     } catch (const std::exception &e) {
