@@ -627,6 +627,20 @@ int decide(const std::string &from, int per_candidate, int folds, std::uint64_t 
     std::printf("%zu (statement, candidate index) pairs over %zu candidates: the planner uses the index in %zu "
                 "(really slower with it in %zu), ignores it in %zu\n",
                 pairs.size(), bench::kCandidates.size(), n_used, used_slower, pairs.size() - n_used);
+    // Beyond the yes/no decision: how far each predicted speed-up (with / without) is from the real
+    // one, on the pairs whose plan changes (elsewhere every predictor says 1 exactly).
+    auto ratio_error = [&](double Pair::*w, double Pair::*wo) {
+        std::vector<double> e;
+        for (const Pair *p : changed)
+            e.push_back(std::abs(std::log(std::max(1e-6, p->*w) / std::max(1e-6, p->*wo)) -
+                                 std::log(std::max(0.001, p->ms_with) / std::max(0.001, p->ms_without))));
+        return median(e);
+    };
+    std::printf("median |ln(predicted speed-up / real speed-up)| where the plan changes: model %.3f, model "
+                "(template unseen) %.3f, cost %.3f\n",
+                ratio_error(&Pair::pred_with, &Pair::pred_without),
+                ratio_error(&Pair::lto_pred_with, &Pair::lto_pred_without),
+                ratio_error(&Pair::cost_with, &Pair::cost_without));
     auto model_says = [](const Pair &p) { return std::make_pair(p.pred_with, p.pred_without); };
     auto lto_says = [](const Pair &p) { return std::make_pair(p.lto_pred_with, p.lto_pred_without); };
     auto cost_says = [](const Pair &p) { return std::make_pair(p.cost_with, p.cost_without); };

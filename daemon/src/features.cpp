@@ -104,6 +104,10 @@ struct Acc {
     double seq_pages = 0, pages_over_buffers = 0;
     double min_selectivity = 1, sel_sum = 0, sel_count = 0, filters = 0, index_conds = 0;
     double inner_index_scans = 0, index_rows_x_loops = 0, limit_fraction = 1;
+    // Version 2: the work the executor does in units that do not depend on the statement's shape
+    // (tuples read, tuples consumed, index descents, heap pages fetched, comparisons sorted), so that
+    // a template never seen in training still lands near templates doing the same amount of work.
+    double seq_tuples_x_loops = 0, input_rows_x_loops = 0, index_descents = 0, heap_fetches = 0, sort_nlogn = 0;
 };
 
 // The feature list, in order. f(name, value) is called once per feature.
@@ -153,6 +157,13 @@ template <class F> void emit(const Acc &a, F &&f)
     f("inner_index_scans", a.inner_index_scans);
     f("index_rows_x_loops", a.index_rows_x_loops);
     f("limit_fraction", a.limit_fraction);
+    f("seq_tuples_x_loops", a.seq_tuples_x_loops);
+    f("input_rows_x_loops", a.input_rows_x_loops);
+    f("index_descents", a.index_descents);
+    f("heap_fetch_pages", a.heap_fetches);
+    f("sort_n_log_n", a.sort_nlogn);
+    f("work_units", a.seq_tuples_x_loops + a.input_rows_x_loops + a.rows_x_loops + 20 * a.index_descents +
+                        10 * a.heap_fetches + a.sort_nlogn);
 }
 
 double number(const json &node, const char *key, double fallback = 0)
@@ -236,6 +247,11 @@ class Walker
                     a_.aggs[s] += 1;
 
         memory(node, type, strategy);
+        if (type == "Sort" || type == "Incremental Sort") {
+            const json *in = children(node);
+            const double n = in && !in->empty() ? number((*in)[0], "Plan Rows") : rows;
+            a_.sort_nlogn += n * std::log2(n + 2) * loops;
+        }
         scan(node, type, rows, loops, nl_inner);
         if (type == "Limit")
             limit(node, rows);
@@ -261,6 +277,8 @@ class Walker
             } else if (rel == "InitPlan") {
                 child_loops = 1;
             }
+            if (rel != "InitPlan" && rel != "SubPlan")
+                a_.input_rows_x_loops += number(k, "Plan Rows") * child_loops;
             walk(k, depth + 1, child_loops, inner || (nl_inner && rel != "InitPlan"));
         }
     }
@@ -297,6 +315,8 @@ class Walker
         if (node.contains("Index Cond") || node.contains("Recheck Cond"))
             a_.index_conds += 1;
         const bool index_like = type == "Index Scan" || type == "Index Only Scan" || type == "Bitmap Heap Scan";
+        if (type == "Index Scan" || type == "Index Only Scan" || type == "Bitmap Index Scan")
+            a_.index_descents += loops;
         if (index_like) {
             a_.index_rows_x_loops += rows * loops;
             if (nl_inner && loops > 1)
@@ -315,8 +335,13 @@ class Walker
         a_.max_pages = std::max(a_.max_pages, stats->pages);
         a_.sum_tuples += std::max(0.0, stats->tuples);
         a_.max_tuples = std::max(a_.max_tuples, stats->tuples);
-        if (type == "Seq Scan")
+        if (type == "Seq Scan") {
             a_.seq_pages += stats->pages;
+            a_.seq_tuples_x_loops += std::max(0.0, stats->tuples) * loops;
+        }
+        // Each row of a plain index scan may fetch a heap page, at most the relation's pages per loop.
+        if (type == "Index Scan" || type == "Bitmap Heap Scan")
+            a_.heap_fetches += std::min(rows, std::max(1.0, stats->pages)) * loops;
         a_.pages_over_buffers += stats->pages / std::max(1.0, ctx_.shared_buffers_pages);
         if (stats->tuples > 0) {
             // Parallel scans estimate rows per worker: scale back to the whole relation.

@@ -15,7 +15,7 @@ namespace autopilot
 
 // Bump whenever a feature is added, removed, reordered or computed differently: models record the
 // version they were trained with and a model of another version is refused.
-inline constexpr int kFeatureVersion = 1;
+inline constexpr int kFeatureVersion = 2;
 
 class PlanError : public std::runtime_error
 {

@@ -45,7 +45,7 @@ TEST_CASE("feature names are unique and match the vector length")
     std::set<std::string> unique(names.begin(), names.end());
     CHECK(unique.size() == names.size());
     CHECK(featurize(load_plan("seqscan_filter"), context()).size() == names.size());
-    CHECK(kFeatureVersion == 1);
+    CHECK(kFeatureVersion == 2);
 }
 
 TEST_CASE("a filtered sequential scan reports its relation size and estimated selectivity")
@@ -81,6 +81,21 @@ TEST_CASE("a nested loop multiplies its inner side's loops by the outer rows")
     CHECK(feature(v, "max_est_loops") > 100);
     CHECK(feature(v, "inner_index_scans") == 1);
     CHECK(feature(v, "index_rows_x_loops") >= feature(v, "max_est_loops"));
+}
+
+TEST_CASE("the work features count tuples read, rows consumed and index descents across loops")
+{
+    const auto seq = featurize(load_plan("seqscan_filter"), context());
+    CHECK(feature(seq, "seq_tuples_x_loops") == 250000);
+    CHECK(feature(seq, "index_descents") == 0);
+    CHECK(feature(seq, "input_rows_x_loops") == 0);
+    CHECK(feature(seq, "work_units") >= 250000);
+    const auto nl = featurize(load_plan("nested_loop"), context());
+    // The inner index scan descends once per outer row.
+    CHECK(feature(nl, "index_descents") >= feature(nl, "max_est_loops"));
+    CHECK(feature(nl, "heap_fetch_pages") > 0);
+    CHECK(feature(nl, "input_rows_x_loops") > 0);
+    CHECK(feature(featurize(load_plan("sort_limit"), context()), "sort_n_log_n") > 0);
 }
 
 TEST_CASE("joins, aggregates and sorts are counted with their memory needs")
