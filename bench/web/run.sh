@@ -6,8 +6,8 @@
 # the dashboard's sales requests are exercised (captured by the extension and pg_stat_statements),
 # then `autopilotd --once` records its recommendations.
 #   SCALE=1 REPS=3 REQUESTS=40 [ADVISE=1] bench/web/run.sh   (needs a warehouse at that scale; see below)
-# The sales endpoints answer from the gold aggregates when the filters allow; "+category" (and top
-# SKUs) read gold.fact_sales, the fallback path. Goal: every endpoint's p95 < 200 ms with the
+# The sales endpoints answer from the gold aggregates when the filters allow; "+category"
+# (kpis, trend, map) reads gold.fact_sales, the fallback path. Goal: every endpoint's p95 < 200 ms with the
 # recommendations.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"

@@ -91,6 +91,7 @@ FROM fact_total f, (
     UNION ALL SELECT 'daily_brand_sales', coalesce(sum(revenue), 0) FROM gold.daily_brand_sales
     UNION ALL SELECT 'city_daily_metrics', coalesce(sum(revenue), 0) FROM gold.city_daily_metrics
     UNION ALL SELECT 'daily_store_sales', coalesce(sum(revenue), 0) FROM gold.daily_store_sales
+    UNION ALL SELECT 'daily_product_sales', coalesce(sum(revenue), 0) FROM gold.daily_product_sales
     UNION ALL SELECT 'customer_360', coalesce(sum(revenue), 0) FROM gold.customer_360
     UNION ALL SELECT 'product_performance', coalesce(sum(revenue), 0) FROM gold.product_performance
 ) a;

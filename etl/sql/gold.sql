@@ -203,6 +203,17 @@ CREATE TABLE IF NOT EXISTS gold.daily_store_sales (
     PRIMARY KEY (sale_date, store_id, channel_key)
 );
 
+-- By product version and day: the dashboard's top SKUs for any date range, filtered by brand or
+-- category (about a third of the fact rows, a fraction of their width).
+CREATE TABLE IF NOT EXISTS gold.daily_product_sales (
+    sale_date      date NOT NULL,
+    product_sk     bigint NOT NULL,
+    units          bigint NOT NULL,
+    revenue        numeric(16,2) NOT NULL,
+    returned_units bigint NOT NULL,
+    PRIMARY KEY (sale_date, product_sk)
+);
+
 -- Popularity over the last 30 days of data (as_of_date = the latest sale date), ranked overall,
 -- within the brand and within the category.
 CREATE TABLE IF NOT EXISTS gold.sku_popularity_rank (

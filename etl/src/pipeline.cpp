@@ -48,7 +48,7 @@ const std::vector<PipelineStep> &pipeline_steps()
           "silver.inventory_movements"}},
         {"gold.aggregates", "run/gold_aggregates.sql",
          {"gold.daily_sales_summary", "gold.daily_brand_sales", "gold.city_daily_metrics", "gold.daily_store_sales",
-          "gold.customer_360", "gold.product_performance", "gold.sku_popularity_rank"},
+          "gold.daily_product_sales", "gold.customer_360", "gold.product_performance", "gold.sku_popularity_rank"},
          {"gold.dimensions", "gold.fact_sales", "silver.customers", "silver.products", "silver.reviews",
           "silver.sessions"}},
     };

@@ -117,6 +117,8 @@ both_paths "sales/trend?city=$(uri "$store_city")&channel=$channel" gold.daily_s
 both_paths "sales/top?by=brand&limit=100" gold.daily_brand_sales
 both_paths "sales/top?by=brand&limit=100&brand=$(uri "$brand")" gold.daily_brand_sales
 both_paths "sales/map?x=" gold.daily_store_sales
+both_paths "sales/top?by=sku&limit=100" gold.daily_product_sales
+both_paths "sales/top?by=sku&limit=100&category=$(uri "$category")" gold.daily_product_sales
 both_paths "sales/map?city=$(uri "$city")" gold.daily_store_sales
 # ...and the fallback: filters no aggregate has read fact_sales, with the same numbers as SQL.
 get "$base/api/sales/kpis?from=$from&to=$to&category=$(uri "$category")&city=$(uri "$city")"
@@ -125,8 +127,8 @@ get "$base/api/sales/kpis?from=$from&to=$to&category=$(uri "$category")&city=$(u
      count(DISTINCT f.order_id), sum(f.quantity), sum(f.returned_qty)) FROM gold.fact_sales f JOIN gold.dim_product p USING (product_sk)
      JOIN gold.dim_store s USING (store_id) WHERE f.order_date BETWEEN '$from' AND '$to' AND p.category = '$category'
      AND s.city = '$city'" | jq -c .)" ] || fail "fallback KPIs != SQL: $body"
-get "$base/api/sales/top?by=sku&from=$from&to=$to"
-[ "$(jq -r .source <<<"$body")" = gold.fact_sales ] || fail "top SKUs did not read fact_sales: $body"
+get "$base/api/sales/top?by=sku&from=$from&to=$to&city=$(uri "$city")"
+[ "$(jq -r .source <<<"$body")" = gold.fact_sales ] || fail "top SKUs in a city did not read fact_sales: $body"
 pass "every view reads its gold aggregate when the filters allow, with the numbers fact_sales gives; other filters fall back"
 
 # ---- bad parameters ----------------------------------------------------------------------------

@@ -182,7 +182,7 @@ TEST_CASE("the brand aggregate answers totals only for one brand, since an order
     CHECK(choose_sales_source(SalesView::kpis, quarter(), false).relation != "gold.daily_brand_sales");
 }
 
-TEST_CASE("filters no aggregate has, and top SKUs, fall back to fact_sales")
+TEST_CASE("filters no aggregate has fall back to fact_sales")
 {
     auto f = quarter();
     f.category = "Running";
@@ -195,7 +195,16 @@ TEST_CASE("filters no aggregate has, and top SKUs, fall back to fact_sales")
     f = quarter();
     f.channel = "online";
     CHECK(choose_sales_source(SalesView::top_brands, f, false).relation == "gold.fact_sales");
-    CHECK(choose_sales_source(SalesView::top_skus, quarter(), false).relation == "gold.fact_sales");
+    CHECK(choose_sales_source(SalesView::top_skus, f, false).relation == "gold.fact_sales");
+}
+
+TEST_CASE("top SKUs come from the daily product aggregate, also for one brand or category")
+{
+    CHECK(choose_sales_source(SalesView::top_skus, quarter(), false).relation == "gold.daily_product_sales");
+    auto f = quarter();
+    f.category = "Running";
+    f.brand = "Nike";
+    CHECK(choose_sales_source(SalesView::top_skus, f, false).relation == "gold.daily_product_sales");
 }
 
 TEST_CASE("source=facts reads fact_sales whatever the filters")

@@ -47,6 +47,11 @@ namespace autopilot::web::sql {
     " AND ($5 = '' OR a.store_id IN (SELECT store_id FROM gold.dim_store WHERE city = $5))"                    \
     " AND ($6 = '' OR a.channel_key IN (SELECT channel_key FROM gold.dim_channel WHERE channel = $6))"         \
     " AND ($7 = '' OR a.store_id = $7) AND $3::text || $4::text = ''"
+#define AUTOPILOT_PRODUCTS_SCOPE                                                                                \
+    " FROM gold.daily_product_sales a" AUTOPILOT_AGG_DATES                                                     \
+    " AND ($3 = '' OR a.product_sk IN (SELECT product_sk FROM gold.dim_product WHERE brand = $3))"           \
+    " AND ($4 = '' OR a.product_sk IN (SELECT product_sk FROM gold.dim_product WHERE category = $4))"        \
+    " AND $5::text || $6::text || $7::text = ''"
 
 inline constexpr const char *kKnownValues = R"SQL(
 SELECT json_build_object(
@@ -83,13 +88,16 @@ inline constexpr const char *kTrendFromBrands = AUTOPILOT_TREND("sale_date", "su
 inline constexpr const char *kTrendFromCities = AUTOPILOT_TREND("sale_date", "sum(x.orders)", AUTOPILOT_CITIES_SCOPE);
 inline constexpr const char *kTrendFromStores = AUTOPILOT_TREND("sale_date", "sum(x.orders)", AUTOPILOT_STORES_SCOPE);
 
-// $8: limit. No gold aggregate has products by day (one would be as long as the facts).
+// $8: limit. Per product version first, then per SKU (a SKU's versions).
+#define AUTOPILOT_TOP_SKUS(rows)                                                                                \
+    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("                                        \
+    " SELECT p.sku, min(p.brand) AS brand, min(p.model) AS model, sum(a.units) AS units, sum(a.revenue) AS revenue" \
+    " FROM (SELECT x.product_sk, sum(x.units) AS units, sum(x.revenue) AS revenue FROM (" rows ") x"           \
+    "       GROUP BY x.product_sk) a JOIN gold.dim_product p ON p.product_sk = a.product_sk"                  \
+    " GROUP BY p.sku ORDER BY sum(a.revenue) DESC LIMIT $8) t"
 inline constexpr const char *kTopSkus =
-    "SELECT coalesce(json_agg(t ORDER BY t.revenue DESC), '[]') FROM ("
-    " SELECT p.sku, min(p.brand) AS brand, min(p.model) AS model, sum(a.units) AS units, sum(a.revenue) AS revenue"
-    " FROM (SELECT f.product_sk, sum(f.quantity) AS units, sum(f.revenue) AS revenue" AUTOPILOT_SALES_SCOPE
-    "       GROUP BY f.product_sk) a JOIN gold.dim_product p ON p.product_sk = a.product_sk"
-    " GROUP BY p.sku ORDER BY sum(a.revenue) DESC LIMIT $8) t";
+    AUTOPILOT_TOP_SKUS("SELECT f.product_sk, f.quantity AS units, f.revenue" AUTOPILOT_SALES_SCOPE);
+inline constexpr const char *kTopSkusFromProducts = AUTOPILOT_TOP_SKUS("SELECT *" AUTOPILOT_PRODUCTS_SCOPE);
 
 // Per brand and order first (an order may hold several brands), then per brand.
 #define AUTOPILOT_TOP_BRANDS(orders, from)                                                                      \

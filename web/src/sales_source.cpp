@@ -43,6 +43,8 @@ const std::vector<Aggregate> &aggregates(SalesView view)
         {"gold.city_daily_metrics", city, 0, sql::kTrendFromCities},
         {"gold.daily_store_sales", city | channel | store, 0, sql::kTrendFromStores},
     };
+    static const std::vector<Aggregate> top_skus = {
+        {"gold.daily_product_sales", brand | category, 0, sql::kTopSkusFromProducts}};
     static const std::vector<Aggregate> top_brands = {{"gold.daily_brand_sales", brand, 0, sql::kTopBrandsFromBrands}};
     static const std::vector<Aggregate> store_map = {
         {"gold.daily_store_sales", city | channel | store, 0, sql::kStoreMapFromStores}};
@@ -57,7 +59,7 @@ const std::vector<Aggregate> &aggregates(SalesView view)
     case SalesView::store_map:
         return store_map;
     case SalesView::top_skus:
-        break;
+        return top_skus;
     }
     return none;
 }

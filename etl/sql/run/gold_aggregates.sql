@@ -53,6 +53,13 @@ FROM gold.fact_sales f
 WHERE f.order_date IN (SELECT order_date FROM touched_days)
 GROUP BY f.order_date, f.store_id, f.channel_key;
 
+DELETE FROM gold.daily_product_sales WHERE sale_date IN (SELECT order_date FROM touched_days);
+INSERT INTO gold.daily_product_sales
+SELECT f.order_date, f.product_sk, sum(f.quantity), sum(f.revenue), sum(f.returned_qty)
+FROM gold.fact_sales f
+WHERE f.order_date IN (SELECT order_date FROM touched_days)
+GROUP BY f.order_date, f.product_sk;
+
 -- customer_360 -------------------------------------------------------------------------------------
 CREATE TEMP TABLE c_sales ON COMMIT DROP AS
 SELECT f.customer_id, min(f.order_date) AS first_order_date, max(f.order_date) AS last_order_date,
