@@ -92,7 +92,11 @@ psql -X -q -c "SELECT pg_advisory_lock(x'6175746f706c6574'::bigint)" -c "SELECT 
 holder=$!
 held=0
 for _ in $(seq 1 600); do  # up to 60 s: psql can take long to start on a loaded machine
-    if [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" -ge 1 ]; then held=1; break; fi
+    # This database's lock only: tests running in parallel hold advisory locks of their own.
+    if [ "$(q -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" -ge 1 ]; then
+        held=1; break
+    fi
     sleep 0.1
 done
 [ "$held" = 1 ] || fail "the test's lock holder did not take the run lock"
