@@ -78,7 +78,10 @@ PGOPTIONS="-c autopilot.sample_rate=1" "$ETL" workload --queries "$TRAIN_QUERIES
 start=$(date +%s.%N)
 q -c "SELECT v FROM json_array_elements_text(pg_qualstats_index_advisor() -> 'indexes') v" >"$work/c.sql"
 c_seconds=$(python3 -c "print(f'{$(date +%s.%N) - $start:.2f}')")
+# Its output names an index once per scan it saw: on a partitioned table the same partition index
+# may come several times. Build each distinct one once (duplicates would only add storage).
 sed -i 's/$/;/' "$work/c.sql"
+sort -u -o "$work/c.sql" "$work/c.sql"
 # (d) every column filtered with a constant, on the partition root when the scan was on a partition.
 q -c "SELECT DISTINCT format('CREATE INDEX ON %s (%I);', coalesce(pg_partition_root(q.lrelid), q.lrelid)::regclass, a.attname)
         FROM pg_qualstats() q
