@@ -141,11 +141,11 @@ SqlOutcome drop_leftover(Context &ctx, const BuildTarget &t)
                              ? std::min<std::chrono::milliseconds>(ctx.config.lock_timeout, std::chrono::seconds(1))
                              : ctx.config.lock_timeout;
     auto out = drop_built_index(ctx.db, ctx.config.conninfo, t.id, t.schema, t.index, timeout);
-    if (out.ok && facts.state == IndexState::invalid)
-        log::info("dropped the INVALID index " + t.schema + "." + t.index + " left by a failed build");
-    else
+    if (!out.ok)
         log::warning("cannot drop the INVALID index " + t.schema + "." + t.index + " yet (" + out.error +
                      "); reconcile retries every cycle");
+    else if (facts.state == IndexState::invalid)
+        log::info("dropped the INVALID index " + t.schema + "." + t.index + " left by a failed build");
     return out;
 }
 

@@ -31,9 +31,10 @@ SELECT p.schema_name, p.index_name, c.relkind = 'I'
  ORDER BY p.level DESC
 )SQL";
 
-// DROP INDEX IF EXISTS (not concurrently: for partitioned indexes) under lock_timeout.
-SqlOutcome drop_index_blocking(const std::string &conninfo, const std::string &schema, const std::string &index,
-                               std::chrono::milliseconds lock_timeout)
+// DROP INDEX [CONCURRENTLY] IF EXISTS under lock_timeout, on a connection of its own (CONCURRENTLY
+// cannot run in a transaction block; a partitioned index can only be dropped without it).
+SqlOutcome drop_index(const std::string &conninfo, const std::string &schema, const std::string &index,
+                      std::chrono::milliseconds lock_timeout, bool concurrently)
 {
     SqlOutcome out;
     try {
@@ -41,7 +42,8 @@ SqlOutcome drop_index_blocking(const std::string &conninfo, const std::string &s
         pqxx::nontransaction tx(conn);
         tx.exec("SET application_name = 'autopilotd drop'");
         tx.exec("SET lock_timeout = " + tx.quote(std::to_string(lock_timeout.count()) + "ms"));
-        tx.exec("DROP INDEX IF EXISTS " + tx.quote_name(schema) + "." + tx.quote_name(index));
+        tx.exec(std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + "IF EXISTS " +
+                tx.quote_name(schema) + "." + tx.quote_name(index));
     } catch (const pqxx::sql_error &e) {
         out = {false, e.sqlstate(), error_text(e)};
     } catch (const std::exception &e) {
@@ -100,19 +102,7 @@ std::string error_text(const std::exception &e)
 SqlOutcome drop_index_concurrently(const std::string &conninfo, const std::string &schema, const std::string &index,
                                    std::chrono::milliseconds lock_timeout)
 {
-    SqlOutcome out;
-    try {
-        pqxx::connection conn(conninfo);
-        pqxx::nontransaction tx(conn);
-        tx.exec("SET application_name = 'autopilotd drop'");
-        tx.exec("SET lock_timeout = " + tx.quote(std::to_string(lock_timeout.count()) + "ms"));
-        tx.exec("DROP INDEX CONCURRENTLY IF EXISTS " + tx.quote_name(schema) + "." + tx.quote_name(index));
-    } catch (const pqxx::sql_error &e) {
-        out = {false, e.sqlstate(), error_text(e)};
-    } catch (const std::exception &e) {
-        out = {false, "", error_text(e)};
-    }
-    return out;
+    return drop_index(conninfo, schema, index, lock_timeout, true);
 }
 
 SqlOutcome drop_built_index(pqxx::connection_base &db, const std::string &conninfo, long id, const std::string &schema,
@@ -126,8 +116,7 @@ SqlOutcome drop_built_index(pqxx::connection_base &db, const std::string &connin
         if (!rows.empty())
             kind = rows[0][0].as<std::string>();
     }
-    SqlOutcome out = kind == "I" ? drop_index_blocking(conninfo, schema, index, lock_timeout)
-                                 : drop_index_concurrently(conninfo, schema, index, lock_timeout);
+    SqlOutcome out = drop_index(conninfo, schema, index, lock_timeout, kind != "I");
     if (!out.ok)
         return out;
     {
@@ -136,8 +125,7 @@ SqlOutcome drop_built_index(pqxx::connection_base &db, const std::string &connin
             leftovers.emplace_back(r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<bool>());
     }
     for (const auto &[s, i, partitioned] : leftovers) {
-        out = partitioned ? drop_index_blocking(conninfo, s, i, lock_timeout)
-                          : drop_index_concurrently(conninfo, s, i, lock_timeout);
+        out = drop_index(conninfo, s, i, lock_timeout, !partitioned);
         if (!out.ok)
             return out;
     }

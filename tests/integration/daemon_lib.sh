@@ -123,3 +123,17 @@ wait_for_metric() {
     done
     fail "timed out waiting for metric $name >= $min (last: ${got:-none})"
 }
+
+# start_blocker SQL: a session that runs SQL in an open transaction and stays open (as the
+# application it_blocker) until end_blocker; returns once it is running.
+BLOCKER_PID=""
+start_blocker() {
+    psql -X -q -c "SET application_name = 'it_blocker'" -c "BEGIN" -c "$1" -c "SELECT pg_sleep(300)" >/dev/null 2>&1 &
+    BLOCKER_PID=$!
+    wait_for "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'it_blocker' AND datname = current_database() AND state = 'active'" 1 20
+}
+end_blocker() {
+    # This database's blocker only: tests run side by side on one cluster.
+    q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'it_blocker' AND datname = current_database()" >/dev/null || true
+    wait "$BLOCKER_PID" 2>/dev/null || true
+}

@@ -9,14 +9,7 @@ idx=$(index_of "$id")
 
 # The blocker wrote to the table and stays open: CREATE INDEX CONCURRENTLY waits for it after
 # creating its (INVALID) catalog entry, which is exactly the leftover that must be cleaned up.
-psql -X -q -c "SET application_name = 'it_blocker'" -c "BEGIN" -c "INSERT INTO wh.orders VALUES (0, 0, 'x')" \
-     -c "SELECT pg_sleep(300)" >/dev/null 2>&1 &
-blocker=$!
-wait_for "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'it_blocker' AND datname = current_database() AND state = 'active'" 1 20
-end_blocker() {
-    q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'it_blocker'" >/dev/null || true
-    wait "$blocker" 2>/dev/null || true
-}
+start_blocker "INSERT INTO wh.orders VALUES (0, 0, 'x')"
 
 write_config "$WORK_DIR/d.toml" "[cycle]" 'interval = "1s"' "[metrics]" 'listen = ""' \
     "[apply]" 'lock_timeout = "300ms"' 'max_attempts = 2' 'retry_backoff = "200ms"'

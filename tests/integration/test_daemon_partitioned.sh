@@ -34,14 +34,7 @@ pass "a recommendation on a partitioned table: plain DDL, built ON ONLY + CONCUR
 
 # Half-way failure: a transaction that wrote to one leaf (not through the table) stays open, so
 # the first concurrent leaf build waits for it and hits lock_timeout after the table's index exists.
-psql -X -q -c "SET application_name = 'it_blocker'" -c "BEGIN" -c "INSERT INTO wh.events_q4 VALUES ('2024-12-31', 1, 'x')" \
-     -c "SELECT pg_sleep(300)" >/dev/null 2>&1 &
-blocker=$!
-wait_for "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'it_blocker' AND datname = current_database() AND state = 'active'" 1 20
-end_blocker() {
-    q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'it_blocker'" >/dev/null || true
-    wait "$blocker" 2>/dev/null || true
-}
+start_blocker "INSERT INTO wh.events_q4 VALUES ('2024-12-31', 1, 'x')"
 write_config "$WORK_DIR/d.toml" "[cycle]" 'interval = "1s"' "[metrics]" 'listen = ""' \
     "[apply]" 'lock_timeout = "300ms"' 'max_attempts = 1'
 start_daemon "$WORK_DIR/d.toml"
