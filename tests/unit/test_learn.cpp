@@ -14,8 +14,10 @@ namespace
 {
 std::shared_ptr<const LatencyEstimator> trained_estimator()
 {
-    static const auto model = std::make_shared<const LatencyModel>(
-        LatencyModel::train(make_examples(synthetic_samples(), {}), fast_options()));
+    // Trained once per process and never destroyed: XGBoost's own statics may be gone by the time
+    // a static of ours would free its booster at exit (a segfault when the whole binary runs).
+    static const auto &model = *new std::shared_ptr<const LatencyModel>(std::make_shared<const LatencyModel>(
+        LatencyModel::train(make_examples(synthetic_samples(), {}), fast_options())));
     return std::make_shared<const LatencyEstimator>(model, FeatureContext{});
 }
 
