@@ -37,6 +37,10 @@ CREATE SCHEMA IF NOT EXISTS lifecycle_demo AUTHORIZATION demo_owner;
 CREATE TABLE IF NOT EXISTS lifecycle_demo.orders AS
     SELECT g AS id, g % 1000 AS customer, now() - g * interval '1 minute' AS placed FROM generate_series(1, 100000) g;
 ALTER TABLE lifecycle_demo.orders OWNER TO demo_owner;
+-- The advisor plans the warehouse's statements: it needs to read (not write) the schemas they use.
+-- Building its recommendations there would also need the warehouse owner's role (not granted here).
+GRANT USAGE ON SCHEMA bronze, silver, gold TO autopilot_daemon;
+GRANT SELECT ON ALL TABLES IN SCHEMA bronze, silver, gold TO autopilot_daemon;
 -- Until the advisor has run, one recommendation is written the way the daemon writes them.
 SET ROLE autopilot_daemon;
 SELECT autopilot.recommend('lifecycle_demo.orders', ARRAY['customer'], 900, 85, 2 * 1024 * 1024, '[]', 0.9,
@@ -55,6 +59,8 @@ printf '[database]\nconninfo = "host=%s port=%s dbname=%s user=autopilot_daemon"
 rm -f "$demo_conf"
 psql -X -c "SELECT id, status, index_name, decided_by, applied_at FROM autopilot.recommendations WHERE id = $demo_id" \
         -c "SELECT at, actor, from_status, to_status, detail FROM autopilot.recommendation_events WHERE recommendation_id = $demo_id ORDER BY id"
+echo "The advisor's own recommendations for the warehouse, from the same cycle (approve one with autopilot.approve):"
+psql -X -c "SELECT id, \"table\", columns, size, gain_pct, saved_ms_per_hour, queries FROM autopilot.pending LIMIT 8"
 
 step "mining: demand forecasts, anomalies, customer segments, listing checks (docs/mining.md)"
 if "$AUTOPILOT_ROOT/build/autopilot-etl" mine all; then
