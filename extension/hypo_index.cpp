@@ -415,8 +415,7 @@ IndexOptInfo *make_index_info(PlannerInfo *root, RelOptInfo *rel, Relation relat
     info->unique = idx->unique;
     info->immediate = true;
     info->hypothetical = true;
-    IndexSizeEstimate est = map || idx->relid != RelationGetRelid(relation)
-                                ? estimate_on_partition(idx, RelationGetRelid(relation), rel->tuples, rel->pages)
+    IndexSizeEstimate est = map ? estimate_on_partition(idx, RelationGetRelid(relation), rel->tuples, rel->pages)
                                 : hypo_estimate(idx, rel->tuples, rel->pages);
     info->pages = static_cast<BlockNumber>(est.pages);
     info->tuples = idx->indpred ? Min(rel->tuples, clamp_row_est(rel->tuples * idx->pred_selectivity)) : rel->tuples;

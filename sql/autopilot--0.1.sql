@@ -347,6 +347,19 @@ SELECT r.id,
  WHERE r.status = 'pending'
  ORDER BY r.predicted_benefit_ms_per_hour DESC NULLS LAST, r.id;
 
+-- Bytes on disk of a table or an index; of a partitioned one, of all its partitions (PostgreSQL's
+-- size functions count a partitioned relation itself, which has no storage, as 0).
+CREATE FUNCTION @extschema@.relation_bytes(rel regclass)
+RETURNS bigint
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN c.relkind IN ('p', 'I')
+                THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(rel) t)::bigint
+                ELSE pg_relation_size(rel) END
+      FROM pg_class c WHERE c.oid = rel
+$$;
+
 -- The deterministic index name autopilot_<table>_<cols>_<hash>: ASCII, at most 63 bytes, the hash
 -- (schema, table, method, columns) keeps truncated names distinct.
 CREATE FUNCTION @extschema@.index_name_for(schema_name text, table_name text, columns text[], method text DEFAULT 'btree')
@@ -722,6 +735,7 @@ $$;
 
 -- Privileges: PUBLIC gets nothing; administrators decide and read; the daemon writes through
 -- its functions only.
+REVOKE ALL ON FUNCTION @extschema@.relation_bytes(regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.index_name_for(text, text, text[], text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.index_ddl(regclass, text[], text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@._transition(bigint, text, text, text, text) FROM PUBLIC;
@@ -745,6 +759,7 @@ GRANT EXECUTE ON FUNCTION @extschema@.approve(bigint, text), @extschema@.reject(
 GRANT EXECUTE ON FUNCTION @extschema@.recommend(regclass, text[], float8, float8, bigint, jsonb, float8, text, text, text),
                           @extschema@.advance(bigint, text, text, float8), @extschema@.validated_ddl(bigint),
                           @extschema@.partition_indexes(bigint), @extschema@.build_steps(bigint),
+                          @extschema@.relation_bytes(regclass),
                           @extschema@.index_name_for(text, text, text[], text), @extschema@.lifecycle_diagram()
    TO autopilot_daemon;
 GRANT INSERT, DELETE ON @extschema@.verify_baselines TO autopilot_daemon;

@@ -20,10 +20,8 @@ namespace
 // Bytes of the budget already committed: indexes autopilot built and keeps, plus the estimates of
 // those approved or being built (apply enforces the same budget on the total).
 constexpr const char *kBudgetCommitted = R"SQL(
-SELECT coalesce(sum(CASE WHEN r.status NOT IN ('applied', 'verified') THEN coalesce(r.estimated_bytes, 0)
-                         WHEN c.relkind = 'I' THEN (SELECT sum(pg_catalog.pg_relation_size(t.relid))
-                                                      FROM pg_catalog.pg_partition_tree(c.oid) t)
-                         ELSE pg_catalog.pg_relation_size(c.oid) END), 0)::bigint
+SELECT coalesce(sum(CASE WHEN r.status IN ('applied', 'verified') THEN autopilot.relation_bytes(c.oid)
+                         ELSE coalesce(r.estimated_bytes, 0) END), 0)::bigint
   FROM autopilot.recommendations r
   LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.schema_name
   LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.index_name

@@ -35,9 +35,7 @@ constexpr const char *kValidatedDdl = "SELECT autopilot.validated_ddl($1)";
 
 // Bytes used by the indexes autopilot built and keeps.
 constexpr const char *kBudgetUsed = R"SQL(
-SELECT coalesce(sum(CASE WHEN c.relkind = 'I'
-                         THEN (SELECT sum(pg_catalog.pg_relation_size(t.relid)) FROM pg_catalog.pg_partition_tree(c.oid) t)
-                         ELSE pg_catalog.pg_relation_size(c.oid) END), 0)
+SELECT coalesce(sum(autopilot.relation_bytes(c.oid)), 0)
   FROM autopilot.recommendations r
   JOIN pg_catalog.pg_namespace n ON n.nspname = r.schema_name
   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.index_name

@@ -53,9 +53,7 @@ SELECT c.oid::bigint, n.nspname, c.relname,
             THEN (SELECT coalesce(sum(greatest(l.reltuples, 0)), 0) FROM pg_partition_tree(c.oid) t
                     JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf)
             ELSE greatest(c.reltuples, 0) END::float8,
-       CASE WHEN c.relkind = 'p'
-            THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t WHERE t.isleaf)
-            ELSE pg_relation_size(c.oid) END::bigint,
+       autopilot.relation_bytes(c.oid),
        CASE WHEN c.relkind = 'p'
             THEN (SELECT coalesce(sum(ls.n_tup_ins + ls.n_tup_upd + ls.n_tup_del), 0) FROM pg_partition_tree(c.oid) t
                     JOIN pg_stat_user_tables ls ON ls.relid = t.relid)
@@ -93,9 +91,7 @@ SELECT i.indrelid::bigint, n.nspname, ic.relname, am.amname, i.indnkeyatts,
        i.indpred IS NOT NULL, i.indisprimary, i.indisunique,
        EXISTS (SELECT FROM pg_constraint co WHERE co.conindid = i.indexrelid),
        i.indisreplident, i.indisvalid,
-       CASE WHEN ic.relkind = 'I'
-            THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(i.indexrelid) t)
-            ELSE pg_relation_size(i.indexrelid) END::bigint,
+       autopilot.relation_bytes(i.indexrelid),
        CASE WHEN ic.relkind = 'I'
             THEN (SELECT coalesce(sum(ps.idx_scan), 0) FROM pg_partition_tree(i.indexrelid) t
                     JOIN pg_stat_user_indexes ps ON ps.indexrelid = t.relid)
